@@ -1,0 +1,242 @@
+package care
+
+import (
+	"context"
+	"encoding/base64"
+	"strings"
+)
+
+// Store is what the service needs from a storage adapter. Both adapters
+// (the embedded store and Neo4j) implement it and pass the same contract
+// suite (internal/store/storetest).
+type Store interface {
+	Reader
+	Writer
+	Streamer
+	// Ping reports whether the store can serve requests now; it returns an
+	// Unavailable error when it cannot (e.g. the database is unreachable or
+	// the credentials are wrong).
+	Ping(ctx context.Context) error
+	Close() error
+}
+
+// Writer applies changes.
+type Writer interface {
+	// Apply normalises, validates and applies b atomically: either every
+	// write takes effect or none does. Validation failures return Invalid
+	// with every problem found (field paths relative to the batch, e.g.
+	// "relationships[2].to"); ending or removing a relationship, contact or
+	// referral that does not exist returns NotFound; deleting a node that
+	// others refer to without Cascade returns Conflict. Re-applying the same
+	// batch is idempotent.
+	Apply(ctx context.Context, b Batch) (ApplyResult, error)
+}
+
+// Reader answers the service's queries.
+type Reader interface {
+	// Node returns the node with id, or NotFound.
+	Node(ctx context.Context, id string) (Node, error)
+	// Nodes returns the nodes with the given ids that exist, in the order
+	// asked; missing ids are skipped. It is the batch read behind
+	// dataloaders.
+	Nodes(ctx context.Context, ids []string) ([]Node, error)
+	// ListNodes returns one page of nodes matching q. An unreadable cursor
+	// returns Invalid.
+	ListNodes(ctx context.Context, q NodeQuery) (NodePage, error)
+	// Relationships returns the relationships that touch q.Node (either
+	// end), of q.Types (all when empty), overlapping q.Window, ordered by
+	// type, start, id. An unknown node returns NotFound.
+	Relationships(ctx context.Context, q RelQuery) ([]Relationship, error)
+	// Web returns a person's web of care in a window (an "as of" read is
+	// the one-day window). A missing person, or a node that is not a
+	// person, returns NotFound.
+	Web(ctx context.Context, personID string, w Window) (Web, error)
+	// Contacts returns one page of a person's contacts in a window, in
+	// time order (At, then ID). A missing person returns NotFound.
+	Contacts(ctx context.Context, q EventQuery) (ContactPage, error)
+	// Referrals returns one page of a person's referrals in a window, in
+	// time order. A missing person returns NotFound.
+	Referrals(ctx context.Context, q EventQuery) (ReferralPage, error)
+}
+
+// Streamer reads the whole population, for batch metrics and exports.
+type Streamer interface {
+	// EachPerson calls fn once per person, in id order, with everything
+	// recorded about them. The record is only valid during the call. A
+	// non-nil error from fn stops the stream and is returned.
+	EachPerson(ctx context.Context, fn func(*PersonRecord) error) error
+	// Services returns every node that is not a person, with the WORKS_IN
+	// and LINKED_TO relationships among them: the service side of the
+	// graph that per-person analysis resolves organisations and links in.
+	Services(ctx context.Context) (*Services, error)
+}
+
+// PersonRecord is everything recorded about one person.
+type PersonRecord struct {
+	Person Node
+	// Relationships are the CARES_FOR and INVOLVED_IN relationships to the
+	// person, all time, ordered by type, start, id.
+	Relationships []Relationship
+	// Contacts are ordered by At, then ID.
+	Contacts []Contact
+	// Referrals are ordered by At, then ID.
+	Referrals []Referral
+}
+
+// Services is the service side of the graph.
+type Services struct {
+	Nodes []Node // carers, professionals and organisations, ordered by id
+	// Relationships are every WORKS_IN and LINKED_TO, ordered by id.
+	Relationships []Relationship
+}
+
+// SortOrder orders node lists.
+type SortOrder string
+
+const (
+	SortByID   SortOrder = "ID"   // by id (byte order)
+	SortByName SortOrder = "NAME" // by name (case-folded), then id
+)
+
+// Page asks for a slice of an ordered list, Relay style: First items after
+// the After cursor, or Last items before the Before cursor. Cursors are
+// opaque strings the store returned.
+type Page struct {
+	First  int
+	After  string
+	Last   int
+	Before string
+}
+
+// PageInfo says where a page sits in its list.
+type PageInfo struct {
+	HasNextPage     bool
+	HasPreviousPage bool
+	StartCursor     string
+	EndCursor       string
+	TotalCount      int
+}
+
+// NodeQuery filters and pages nodes. Zero fields do not filter.
+type NodeQuery struct {
+	Kinds []Kind
+	// Sector keeps organisations of that sector and people who work in one
+	// (professionals with a WORKS_IN to such an organisation overlapping
+	// ActiveIn, or ever when ActiveIn is nil).
+	Sector Sector
+	// Role keeps professionals with that role.
+	Role Role
+	// Organisation keeps professionals who work in it (WORKS_IN overlapping
+	// ActiveIn, or ever).
+	Organisation string
+	// NameContains keeps nodes whose name contains it, ignoring case.
+	NameContains string
+	// ActiveIn keeps nodes with a relationship overlapping the window or a
+	// contact in it.
+	ActiveIn *Window
+	Sort     SortOrder
+	Page     Page
+}
+
+// NodePage is one page of nodes with a cursor for each.
+type NodePage struct {
+	Nodes   []Node
+	Cursors []string
+	Info    PageInfo
+}
+
+// RelQuery selects the relationships of one node.
+type RelQuery struct {
+	Node   string
+	Types  []RelType
+	Window Window
+}
+
+// EventQuery selects a person's contacts or referrals in a window.
+type EventQuery struct {
+	Person string
+	Window Window
+	Page   Page
+}
+
+// ContactPage is one page of contacts.
+type ContactPage struct {
+	Contacts []Contact
+	Cursors  []string
+	Info     PageInfo
+}
+
+// ReferralPage is one page of referrals.
+type ReferralPage struct {
+	Referrals []Referral
+	Cursors   []string
+	Info      PageInfo
+}
+
+// Web is a person's web of care in a window (METRICS-REFERENCE Part 1,
+// rules 9 and 10).
+type Web struct {
+	Person Node
+	Window Window
+	// Members are the person's carers with a CARES_FOR overlapping the
+	// window and the professionals with an INVOLVED_IN overlapping it or a
+	// contact with the person in it; ordered by kind (carers first), then id.
+	Members []Member
+	// Links are the LINKED_TO relationships overlapping the window between
+	// two members, or between two of the members' organisations; ordered by id.
+	Links []Relationship
+	// Organisations are those the member professionals work in (WORKS_IN
+	// overlapping the window) or had a recorded contact through; ordered by id.
+	Organisations []Node
+}
+
+// Member is one carer or professional in a web.
+type Member struct {
+	Node Node
+	// Relationships are the member's CARES_FOR or INVOLVED_IN relationships
+	// to the person overlapping the window (empty for a professional who is
+	// a member through contacts only), ordered by start, id.
+	Relationships []Relationship
+	// WorksIn are a professional's WORKS_IN overlapping the window, ordered
+	// by start, id.
+	WorksIn []Relationship
+	// Contacts counts the member's contacts with the person in the window.
+	Contacts int
+}
+
+// Coordinator reports whether the member is a named coordinator in the window.
+func (m Member) Coordinator() bool {
+	for _, r := range m.Relationships {
+		if r.Coordinator {
+			return true
+		}
+	}
+	return false
+}
+
+// EncodeCursor makes an opaque cursor from sort-key parts. Both stores use
+// it, so cursors mean the same across them.
+func EncodeCursor(parts ...string) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(strings.Join(parts, "\x00")))
+}
+
+// DecodeCursor reverses EncodeCursor, expecting n parts; anything else is
+// Invalid with the field named.
+func DecodeCursor(field, s string, n int) ([]string, error) {
+	raw, err := base64.RawURLEncoding.DecodeString(s)
+	if err == nil {
+		parts := strings.Split(string(raw), "\x00")
+		if len(parts) == n {
+			return parts, nil
+		}
+	}
+	var ps Problems
+	ps.Add(field, s, "not a cursor this list returned")
+	return nil, ps.Err("invalid cursor")
+}
+
+// MaxPageSize bounds First and Last.
+const MaxPageSize = 1000
+
+// DefaultPageSize applies when neither First nor Last is given.
+const DefaultPageSize = 50
