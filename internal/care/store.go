@@ -240,3 +240,19 @@ const MaxPageSize = 1000
 
 // DefaultPageSize applies when neither First nor Last is given.
 const DefaultPageSize = 50
+
+// BatchReader answers many of the Reader's per-node questions in one call,
+// so that GraphQL dataloaders turn a nested list of N items into one store
+// call rather than N. Results are aligned with the ids asked; an unknown id
+// gets an empty result, not an error.
+type BatchReader interface {
+	// RelationshipsOf is Relationships for many nodes with the same types
+	// and window.
+	RelationshipsOf(ctx context.Context, nodes []string, types []RelType, w Window) ([][]Relationship, error)
+	// ContactsOf is Contacts for many persons with the same window and page.
+	ContactsOf(ctx context.Context, persons []string, w Window, p Page) ([]ContactPage, error)
+	// ReferralsOf is Referrals for many persons with the same window and page.
+	ReferralsOf(ctx context.Context, persons []string, w Window, p Page) ([]ReferralPage, error)
+	// Relationship returns the relationship with id, or NotFound.
+	Relationship(ctx context.Context, id string) (Relationship, error)
+}

@@ -12,18 +12,24 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
+// Backend is the store being instrumented.
+type Backend interface {
+	care.Store
+	care.BatchReader
+}
+
 // Store is an instrumented care.Store.
 type Store struct {
-	next     care.Store
+	next     Backend
 	ops      *prometheus.CounterVec
 	duration *prometheus.HistogramVec
 }
 
-var _ care.Store = (*Store)(nil)
+var _ Backend = (*Store)(nil)
 
 // Wrap instruments next, registering its collectors on reg. backend labels
 // the series ("embedded", "neo4j").
-func Wrap(next care.Store, reg prometheus.Registerer, backend string) *Store {
+func Wrap(next Backend, reg prometheus.Registerer, backend string) *Store {
 	s := &Store{
 		next: next,
 		ops: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -41,7 +47,7 @@ func Wrap(next care.Store, reg prometheus.Registerer, backend string) *Store {
 }
 
 // Unwrap returns the wrapped store.
-func (s *Store) Unwrap() care.Store { return s.next }
+func (s *Store) Unwrap() Backend { return s.next }
 
 // track starts timing op; the returned func records it with the error the
 // operation ended with (read through the pointer when the defer runs).
@@ -113,3 +119,23 @@ func (s *Store) Ping(ctx context.Context) (err error) {
 }
 
 func (s *Store) Close() error { return s.next.Close() }
+
+func (s *Store) RelationshipsOf(ctx context.Context, nodes []string, types []care.RelType, w care.Window) (rs [][]care.Relationship, err error) {
+	defer s.track("relationships_of")(&err)
+	return s.next.RelationshipsOf(ctx, nodes, types, w)
+}
+
+func (s *Store) ContactsOf(ctx context.Context, persons []string, w care.Window, p care.Page) (ps []care.ContactPage, err error) {
+	defer s.track("contacts_of")(&err)
+	return s.next.ContactsOf(ctx, persons, w, p)
+}
+
+func (s *Store) ReferralsOf(ctx context.Context, persons []string, w care.Window, p care.Page) (ps []care.ReferralPage, err error) {
+	defer s.track("referrals_of")(&err)
+	return s.next.ReferralsOf(ctx, persons, w, p)
+}
+
+func (s *Store) Relationship(ctx context.Context, id string) (r care.Relationship, err error) {
+	defer s.track("relationship")(&err)
+	return s.next.Relationship(ctx, id)
+}

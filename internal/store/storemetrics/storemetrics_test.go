@@ -12,7 +12,7 @@ import (
 
 // failing is a care.Store whose Node always reports NotFound; the other
 // methods are never called here.
-type failing struct{ care.Store }
+type failing struct{ Backend }
 
 func (failing) Node(context.Context, string) (care.Node, error) {
 	return care.Node{}, care.Errorf(care.NotFound, "no node")

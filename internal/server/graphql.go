@@ -1,0 +1,138 @@
+package server
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/coder/websocket"
+	"github.com/rs/zerolog"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/careweb/careweb/graph"
+	"github.com/careweb/careweb/internal/care"
+)
+
+// GraphQLLimits protect the service from expensive or abusive requests.
+// The defaults follow the OWASP GraphQL cheat sheet; each is configurable.
+type GraphQLLimits struct {
+	MaxBodyBytes   int64         // request body (default 1 MiB)
+	MaxDepth       int           // field nesting (default 10)
+	MaxComplexity  int           // estimated cost, lists × page size (default 1000)
+	MaxAliases     int           // aliases per operation (default 30)
+	MaxTokens      int           // parser tokens (default 2000)
+	Timeout        time.Duration // per request (default 10 s)
+	QueryCacheSize int           // parsed queries kept (default 1000)
+	APQCacheSize   int           // automatic persisted queries kept (default 1000)
+}
+
+// DefaultGraphQLLimits returns the defaults.
+func DefaultGraphQLLimits() GraphQLLimits {
+	return GraphQLLimits{MaxBodyBytes: 1 << 20, MaxDepth: 10, MaxComplexity: 1000, MaxAliases: 30,
+		MaxTokens: 2000, Timeout: 10 * time.Second, QueryCacheSize: 1000, APQCacheSize: 1000}
+}
+
+// GraphQLConfig assembles the GraphQL endpoint.
+type GraphQLConfig struct {
+	Store  graph.Store
+	Events care.Subscriber
+	Logger zerolog.Logger
+	Limits GraphQLLimits
+	// Introspection enables schema introspection (on by default in demo
+	// and development; switch off in production).
+	Introspection bool
+	// Suggestions enables "did you mean" hints in validation errors.
+	Suggestions bool
+	// OriginPatterns are the extra origins (host patterns) allowed to open
+	// WebSockets and send cross-origin requests; same-origin always is.
+	OriginPatterns []string
+}
+
+// NewGraphQL returns the /graphql handler, assembled explicitly: POST with
+// a JSON body and graphql-transport-ws WebSockets only (no GET, form or
+// multipart transports: a forged GET could trigger an audited read), a
+// parsed-query LRU cache, automatic persisted queries, complexity, depth,
+// alias and token limits, the error presenter and panic recovery.
+func NewGraphQL(cfg GraphQLConfig) http.Handler {
+	l := cfg.Limits
+	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(&graph.Resolver{Store: cfg.Store, Events: cfg.Events})))
+	srv.AddTransport(transport.Websocket{
+		KeepAlivePingInterval: 15 * time.Second,
+		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
+			OriginPatterns: cfg.OriginPatterns,
+		}},
+	})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](l.QueryCacheSize))
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](l.APQCacheSize)})
+	if cfg.Introspection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.SetDisableSuggestion(!cfg.Suggestions)
+	srv.SetParserTokenLimit(l.MaxTokens)
+	srv.Use(extension.FixedComplexityLimit(l.MaxComplexity))
+	srv.Use(graph.ShapeLimit{MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases})
+	srv.SetErrorPresenter(graph.ErrorPresenter(cfg.Logger, RequestIDFrom))
+	srv.SetRecoverFunc(graph.RecoverFunc(cfg.Logger, RequestIDFrom))
+
+	var h http.Handler = graph.LoaderMiddleware(cfg.Store, srv)
+	h = limitRequest(l, h)
+	cop := http.NewCrossOriginProtection()
+	for _, o := range cfg.OriginPatterns {
+		if strings.Contains(o, "://") {
+			_ = cop.AddTrustedOrigin(o)
+		}
+	}
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeGraphQLError(w, http.StatusForbidden, graph.CodeForbidden, "cross-origin request refused")
+	}))
+	return cop.Handler(h)
+}
+
+// limitRequest enforces the transport rules gqlgen leaves to us: the
+// method, the body size and the request deadline, each answered with a
+// coded GraphQL error.
+func limitRequest(l GraphQLLimits, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		isWS := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
+		switch {
+		case isWS:
+			// Subscriptions live as long as the socket; no deadline.
+			next.ServeHTTP(w, r)
+			return
+		case r.Method != http.MethodPost:
+			w.Header().Set("Allow", "POST")
+			writeGraphQLError(w, http.StatusMethodNotAllowed, graph.CodeBadUserInput, "use POST with a JSON body (GET, form and multipart requests are not accepted)")
+			return
+		case !strings.HasPrefix(strings.ToLower(r.Header.Get("Content-Type")), "application/json"):
+			writeGraphQLError(w, http.StatusUnsupportedMediaType, graph.CodeBadUserInput, "the body must be JSON (Content-Type: application/json)")
+			return
+		case r.ContentLength > l.MaxBodyBytes:
+			writeGraphQLError(w, http.StatusRequestEntityTooLarge, graph.CodeBadUserInput, fmt.Sprintf("request body over the limit of %d bytes", l.MaxBodyBytes))
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, l.MaxBodyBytes)
+		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []map[string]any{{"message": msg, "extensions": map[string]any{"code": code}}}})
+}
+
+// GraphiQL serves the GraphiQL page for /graphql (demo and development).
+func GraphiQL() http.Handler {
+	return playground.Handler("CareWeb GraphiQL", "/graphql")
+}
