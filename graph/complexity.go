@@ -16,13 +16,16 @@ const (
 // a list's complexity is its children's times its page (OWASP: list fields
 // multiplied by their page size).
 func pageSize(first, last *int) int {
+	n := care.DefaultPageSize
 	switch {
 	case first != nil && *first > 0:
-		return *first
+		n = *first
 	case last != nil && *last > 0:
-		return *last
+		n = *last
 	}
-	return care.DefaultPageSize
+	// Sizes over the cap are refused by the resolver with a clearer error
+	// than a complexity figure.
+	return min(n, MaxPage)
 }
 
 // NewConfig returns the executable schema's configuration: the resolvers

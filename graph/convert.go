@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
+	"strconv"
 
 	"github.com/careweb/careweb/graph/model"
 	"github.com/careweb/careweb/internal/care"
@@ -36,19 +37,30 @@ func window(asOf, from, to *care.Date) (care.Window, error) {
 	return w, nil
 }
 
-func page(first *int, after *string, last *int, before *string) care.Page {
+// MaxPage bounds first and last in the API (OWASP: page sizes are capped;
+// the store allows larger pages for batch work).
+const MaxPage = 100
+
+// page reads the Relay arguments; sizes outside 1..MaxPage are BAD_USER_INPUT
+// naming the argument (the store checks the rest: cursors, first with last).
+func page(first *int, after *string, last *int, before *string) (care.Page, error) {
 	var p care.Page
-	if first != nil {
-		p.First = *first
-		if *first == 0 {
-			p.First = -1 // 0 is "not given" in care.Page; an explicit 0 is out of range
+	var ps care.Problems
+	for _, a := range []struct {
+		name string
+		v    *int
+		dst  *int
+	}{{"first", first, &p.First}, {"last", last, &p.Last}} {
+		if a.v == nil {
+			continue
 		}
+		if *a.v < 1 || *a.v > MaxPage {
+			ps.Add(a.name, strconv.Itoa(*a.v), "must be between 1 and %d", MaxPage)
+		}
+		*a.dst = *a.v
 	}
-	if last != nil {
-		p.Last = *last
-		if *last == 0 {
-			p.Last = -1
-		}
+	if err := ps.Err("invalid page"); err != nil {
+		return care.Page{}, err
 	}
 	if after != nil {
 		p.After = *after
@@ -56,7 +68,7 @@ func page(first *int, after *string, last *int, before *string) care.Page {
 	if before != nil {
 		p.Before = *before
 	}
-	return p
+	return p, nil
 }
 
 func pageInfo(i care.PageInfo) *model.PageInfo {

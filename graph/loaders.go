@@ -13,10 +13,10 @@ import (
 )
 
 // loaderWait is how long a loader collects keys before one store call.
-// gqlgen resolves sibling fields in parallel goroutines, so a fraction of a
-// millisecond gathers a whole list while keeping latency low (the library's
+// gqlgen resolves sibling fields in parallel goroutines, so a millisecond
+// gathers a whole list while keeping latency low (the library's
 // 16 ms default would dominate a web query).
-const loaderWait = 200 * time.Microsecond
+const loaderWait = time.Millisecond
 
 // Reader is what the loaders need from the store.
 type Reader interface {

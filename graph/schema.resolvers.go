@@ -251,7 +251,11 @@ func (r *organisationResolver) Relationships(ctx context.Context, obj *model.Org
 
 func (r *organisationResolver) Professionals(ctx context.Context, obj *model.Organisation, from *care.Date, to *care.Date, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.ProfessionalConnection, error) {
 	q := &model.NodeFilter{Organisation: &obj.N.ID, ActiveFrom: from, ActiveTo: to}
-	p, err := r.listNodes(ctx, []care.Kind{care.KindProfessional}, q, sort, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, []care.Kind{care.KindProfessional}, q, sort, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -279,7 +283,11 @@ func (r *personResolver) Contacts(ctx context.Context, obj *model.Person, from *
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.loaders(ctx).contacts.Load(ctx, eventKey{person: obj.ID(), window: w, page: page(first, after, last, before)})()
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.loaders(ctx).contacts.Load(ctx, eventKey{person: obj.ID(), window: w, page: pg})()
 	if err != nil {
 		return nil, err
 	}
@@ -297,7 +305,11 @@ func (r *personResolver) Referrals(ctx context.Context, obj *model.Person, from 
 	if err != nil {
 		return nil, err
 	}
-	p, err := r.loaders(ctx).referrals.Load(ctx, eventKey{person: obj.ID(), window: w, page: page(first, after, last, before)})()
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.loaders(ctx).referrals.Load(ctx, eventKey{person: obj.ID(), window: w, page: pg})()
 	if err != nil {
 		return nil, err
 	}
@@ -378,7 +390,11 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Org
 }
 
 func (r *queryResolver) People(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.PersonConnection, error) {
-	p, err := r.listNodes(ctx, []care.Kind{care.KindPerson}, filter, sort, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, []care.Kind{care.KindPerson}, filter, sort, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -386,7 +402,11 @@ func (r *queryResolver) People(ctx context.Context, filter *model.NodeFilter, so
 }
 
 func (r *queryResolver) Carers(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.CarerConnection, error) {
-	p, err := r.listNodes(ctx, []care.Kind{care.KindCarer}, filter, sort, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, []care.Kind{care.KindCarer}, filter, sort, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -394,7 +414,11 @@ func (r *queryResolver) Carers(ctx context.Context, filter *model.NodeFilter, so
 }
 
 func (r *queryResolver) Professionals(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.ProfessionalConnection, error) {
-	p, err := r.listNodes(ctx, []care.Kind{care.KindProfessional}, filter, sort, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, []care.Kind{care.KindProfessional}, filter, sort, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -402,7 +426,11 @@ func (r *queryResolver) Professionals(ctx context.Context, filter *model.NodeFil
 }
 
 func (r *queryResolver) Organisations(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.OrganisationConnection, error) {
-	p, err := r.listNodes(ctx, []care.Kind{care.KindOrganisation}, filter, sort, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, []care.Kind{care.KindOrganisation}, filter, sort, pg)
 	if err != nil {
 		return nil, err
 	}
@@ -419,7 +447,11 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []care.Ki
 		kinds = care.Kinds
 	}
 	sortByName := care.SortByName
-	p, err := r.listNodes(ctx, kinds, &model.NodeFilter{NameContains: &text}, &sortByName, page(first, after, last, before))
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return nil, err
+	}
+	p, err := r.listNodes(ctx, kinds, &model.NodeFilter{NameContains: &text}, &sortByName, pg)
 	if err != nil {
 		return nil, err
 	}

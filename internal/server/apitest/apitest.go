@@ -61,7 +61,7 @@ func newClient(t *testing.T, st Backend) (*client, *events.Broker) {
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &client{t: t, url: srv.URL, http: srv.Client()}, broker
+	return &client{url: srv.URL, http: srv.Client()}, broker
 }
 
 func day(s string) care.Date {
@@ -182,7 +182,7 @@ func testQueries(t *testing.T, c *client) {
 			var d struct {
 				Node struct{ Typename, ID, Name string }
 			}
-			c.ok(`query($id: ID!) { node(id: $id) { typename: __typename id name } }`, map[string]any{"id": id}, &d)
+			c.ok(t, `query($id: ID!) { node(id: $id) { typename: __typename id name } }`, map[string]any{"id": id}, &d)
 			if d.Node.Typename != typ || d.Node.ID != id {
 				t.Errorf("node(%s) = %+v, want a %s", id, d.Node, typ)
 			}
@@ -206,7 +206,7 @@ func testQueries(t *testing.T, c *client) {
 				}
 			}
 		}
-		c.ok(`{ person(id: "p-1") { name web(asOf: "2024-03-01") { members { node { id } kind coordinator contacts organisation { id } sector } coordinators { id } carers { id } } } }`, nil, &d)
+		c.ok(t, `{ person(id: "p-1") { name web(asOf: "2024-03-01") { members { node { id } kind coordinator contacts organisation { id } sector } coordinators { id } carers { id } } } }`, nil, &d)
 		if d.Person.Name != "Alice Example" {
 			t.Fatalf("name %q", d.Person.Name)
 		}
@@ -237,7 +237,7 @@ func testQueries(t *testing.T, c *client) {
 				}
 			}
 		}
-		c.ok(`{ person(id: "p-1") { web(from: "2024-01-01", to: "2024-12-31") { professionals { id } links { id } } } }`, nil, &d)
+		c.ok(t, `{ person(id: "p-1") { web(from: "2024-01-01", to: "2024-12-31") { professionals { id } links { id } } } }`, nil, &d)
 		var ids []string
 		for _, p := range d.Person.Web.Professionals {
 			ids = append(ids, p.ID)
@@ -259,7 +259,7 @@ func testQueries(t *testing.T, c *client) {
 				}
 			}
 		}
-		c.ok(`{ person(id: "p-1") { contacts { nodes { id organisation { id } organisationRecorded mode } } } }`, nil, &d)
+		c.ok(t, `{ person(id: "p-1") { contacts { nodes { id organisation { id } organisationRecorded mode } } } }`, nil, &d)
 		got := d.Person.Contacts.Nodes
 		if len(got) != 3 || got[0].Organisation.ID != "o-gp" || got[0].OrganisationRecorded || !got[1].OrganisationRecorded || got[2].Mode != "HOME_VISIT" {
 			t.Fatalf("contacts %+v", got)
@@ -273,7 +273,7 @@ func testQueries(t *testing.T, c *client) {
 			}
 			Professionals struct{ Nodes []struct{ ID string } }
 		}
-		c.ok(`{ organisation(id: "o-gp") { sector professionals { totalCount } }
+		c.ok(t, `{ organisation(id: "o-gp") { sector professionals { totalCount } }
 		        professionals(filter: {role: CONSULTANT}) { nodes { id } } }`, nil, &d)
 		if d.Organisation.Sector != "PRIMARY_CARE" || d.Organisation.Professionals.TotalCount != 2 {
 			t.Fatalf("%+v", d.Organisation)
@@ -289,7 +289,7 @@ func testQueries(t *testing.T, c *client) {
 				Nodes      []struct{ ID string }
 			}
 		}
-		c.ok(`{ search(text: "example") { totalCount nodes { id } } }`, nil, &d)
+		c.ok(t, `{ search(text: "example") { totalCount nodes { id } } }`, nil, &d)
 		var ids []string
 		for _, n := range d.Search.Nodes {
 			ids = append(ids, n.ID)
@@ -312,7 +312,7 @@ func testQueries(t *testing.T, c *client) {
 				}
 			}
 		}
-		c.ok(`{ carer(id: "c-1") { caresFor(asOf: "2024-01-01") { id } relationships { type relationship consent to { id } start end } } }`, nil, &d)
+		c.ok(t, `{ carer(id: "c-1") { caresFor(asOf: "2024-01-01") { id } relationships { type relationship consent to { id } start end } } }`, nil, &d)
 		if len(d.Carer.CaresFor) != 1 || d.Carer.CaresFor[0].ID != "p-1" {
 			t.Fatalf("caresFor %+v", d.Carer.CaresFor)
 		}
@@ -356,7 +356,7 @@ func testPagination(t *testing.T, c *client) {
 		after := any(nil)
 		for i := 0; ; i++ {
 			var p peoplePage
-			c.ok(peopleQuery, map[string]any{"first": 2, "after": after}, &p)
+			c.ok(t, peopleQuery, map[string]any{"first": 2, "after": after}, &p)
 			all = append(all, ids(p)...)
 			if p.People.TotalCount != 3 {
 				t.Fatalf("totalCount %d", p.People.TotalCount)
@@ -375,26 +375,26 @@ func testPagination(t *testing.T, c *client) {
 	})
 	t.Run("backward with last and before", func(t *testing.T) {
 		var p peoplePage
-		c.ok(peopleQuery, map[string]any{"last": 2}, &p)
+		c.ok(t, peopleQuery, map[string]any{"last": 2}, &p)
 		if want := []string{"p-2", "p-3"}; !slices.Equal(ids(p), want) || !p.People.PageInfo.HasPreviousPage || p.People.PageInfo.HasNextPage {
 			t.Fatalf("last 2: %v %+v", ids(p), p.People.PageInfo)
 		}
 		var q peoplePage
-		c.ok(peopleQuery, map[string]any{"last": 5, "before": *p.People.PageInfo.StartCursor}, &q)
+		c.ok(t, peopleQuery, map[string]any{"last": 5, "before": *p.People.PageInfo.StartCursor}, &q)
 		if want := []string{"p-1"}; !slices.Equal(ids(q), want) {
 			t.Fatalf("before: %v", ids(q))
 		}
 	})
 	t.Run("sorted by name", func(t *testing.T) {
 		var p peoplePage
-		c.ok(peopleQuery, map[string]any{"first": 10, "sort": "NAME", "filter": map[string]any{"nameContains": "EXAMPLE"}}, &p)
+		c.ok(t, peopleQuery, map[string]any{"first": 10, "sort": "NAME", "filter": map[string]any{"nameContains": "EXAMPLE"}}, &p)
 		if want := []string{"p-1", "p-2"}; !slices.Equal(ids(p), want) {
 			t.Fatalf("by name: %v", ids(p))
 		}
 	})
 	t.Run("empty list", func(t *testing.T) {
 		var p peoplePage
-		c.ok(peopleQuery, map[string]any{"first": 10, "filter": map[string]any{"nameContains": "nobody-has-this-name"}}, &p)
+		c.ok(t, peopleQuery, map[string]any{"first": 10, "filter": map[string]any{"nameContains": "nobody-has-this-name"}}, &p)
 		pi := p.People.PageInfo
 		if len(p.People.Edges) != 0 || p.People.TotalCount != 0 || pi.HasNextPage || pi.HasPreviousPage || pi.StartCursor != nil || pi.EndCursor != nil {
 			t.Fatalf("empty: %+v", p.People)
@@ -402,11 +402,11 @@ func testPagination(t *testing.T, c *client) {
 	})
 	t.Run("past the end", func(t *testing.T) {
 		var p peoplePage
-		c.ok(peopleQuery, map[string]any{"first": 2}, &p)
+		c.ok(t, peopleQuery, map[string]any{"first": 2}, &p)
 		var last peoplePage
-		c.ok(peopleQuery, map[string]any{"first": 2, "after": *p.People.PageInfo.EndCursor}, &last)
+		c.ok(t, peopleQuery, map[string]any{"first": 2, "after": *p.People.PageInfo.EndCursor}, &last)
 		var beyond peoplePage
-		c.ok(peopleQuery, map[string]any{"first": 2, "after": *last.People.PageInfo.EndCursor}, &beyond)
+		c.ok(t, peopleQuery, map[string]any{"first": 2, "after": *last.People.PageInfo.EndCursor}, &beyond)
 		if len(beyond.People.Edges) != 0 || beyond.People.PageInfo.HasNextPage {
 			t.Fatalf("beyond the last page: %+v", beyond.People)
 		}
@@ -417,12 +417,16 @@ func testPagination(t *testing.T, c *client) {
 			"foreign cursor":  {"first": 2, "after": care.EncodeCursor("a", "b", "c")},
 			"first zero":      {"first": 0},
 			"first negative":  {"first": -3},
-			"first too large": {"first": care.MaxPageSize + 1},
+			"first too large": {"first": 101},
+			"last too large":  {"last": 101},
 			"first and last":  {"first": 1, "last": 1},
 			"garbage before":  {"last": 1, "before": "%%%"},
 		} {
 			t.Run(name, func(t *testing.T) {
-				r := c.fails("BAD_USER_INPUT", peopleQuery, vars)
+				// A light selection, so that the page size (not the
+				// complexity limit) is what is refused.
+				r := c.fails(t, "BAD_USER_INPUT", `query($first: Int, $after: String, $last: Int, $before: String) {
+				  people(first: $first, after: $after, last: $last, before: $before) { totalCount } }`, vars)
 				if len(r.problemFields()) == 0 {
 					t.Fatalf("no field named: %+v", r.Errors)
 				}
@@ -439,7 +443,7 @@ func testPagination(t *testing.T, c *client) {
 				}
 			}
 		}
-		c.ok(`{ person(id: "p-1") { contacts(from: "2024-01-01", to: "2024-02-28", first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } } }`, nil, &d)
+		c.ok(t, `{ person(id: "p-1") { contacts(from: "2024-01-01", to: "2024-02-28", first: 1) { totalCount pageInfo { hasNextPage endCursor } nodes { id } } } }`, nil, &d)
 		if d.Person.Contacts.TotalCount != 2 || d.Person.Contacts.Nodes[0].ID != "k-1" || !d.Person.Contacts.PageInfo.HasNextPage {
 			t.Fatalf("%+v", d.Person.Contacts)
 		}
@@ -448,33 +452,37 @@ func testPagination(t *testing.T, c *client) {
 
 func testErrors(t *testing.T, c *client) {
 	t.Run("NOT_FOUND for unknown ids and other kinds' ids", func(t *testing.T) {
-		c.fails("NOT_FOUND", `{ person(id: "nobody") { id } }`, nil)
-		c.fails("NOT_FOUND", `{ person(id: "c-1") { id } }`, nil)
-		c.fails("NOT_FOUND", `{ node(id: "nobody") { id } }`, nil)
-		c.fails("NOT_FOUND", `{ organisation(id: "pr-gp") { id } }`, nil)
+		c.fails(t, "NOT_FOUND", `{ person(id: "nobody") { id } }`, nil)
+		c.fails(t, "NOT_FOUND", `{ person(id: "c-1") { id } }`, nil)
+		c.fails(t, "NOT_FOUND", `{ node(id: "nobody") { id } }`, nil)
+		c.fails(t, "NOT_FOUND", `{ organisation(id: "pr-gp") { id } }`, nil)
 	})
 	t.Run("BAD_USER_INPUT for from after to", func(t *testing.T) {
-		r := c.fails("BAD_USER_INPUT", `{ person(id: "p-1") { web(from: "2024-05-01", to: "2024-01-01") { members { kind } } } }`, nil)
+		r := c.fails(t, "BAD_USER_INPUT", `{ person(id: "p-1") { web(from: "2024-05-01", to: "2024-01-01") { members { kind } } } }`, nil)
 		if !slices.Contains(r.problemFields(), "from") {
 			t.Fatalf("problems %v", r.problemFields())
 		}
-		c.fails("BAD_USER_INPUT", `{ person(id: "p-1") { web(asOf: "2024-05-01", to: "2024-06-01") { members { kind } } } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `{ person(id: "p-1") { web(asOf: "2024-05-01", to: "2024-06-01") { members { kind } } } }`, nil)
 	})
 	t.Run("BAD_USER_INPUT for malformed values", func(t *testing.T) {
-		c.fails("BAD_USER_INPUT", `{ person(id: "p-1") { web(asOf: "2024-02-30") { members { kind } } } }`, nil)
-		c.fails("BAD_USER_INPUT", `query($d: Date) { person(id: "p-1") { web(asOf: $d) { members { kind } } } }`, map[string]any{"d": 20240101})
-		c.fails("BAD_USER_INPUT", `{ people(first: "two") { totalCount } }`, nil)
-		c.fails("BAD_USER_INPUT", `{ professionals(filter: {role: ASTRONAUT}) { totalCount } }`, nil)
-		c.fails("BAD_USER_INPUT", `{ nosuchfield }`, nil)
-		c.fails("BAD_USER_INPUT", `{ people { `, nil)
-		c.fails("BAD_USER_INPUT", `{ search(text: "a") { totalCount } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `{ person(id: "p-1") { web(asOf: "2024-02-30") { members { kind } } } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `query($d: Date) { person(id: "p-1") { web(asOf: $d) { members { kind } } } }`, map[string]any{"d": 20240101})
+		c.fails(t, "BAD_USER_INPUT", `{ people(first: "two") { totalCount } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `{ professionals(filter: {role: ASTRONAUT}) { totalCount } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `{ nosuchfield }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `{ people { `, nil)
+		r := c.fails(t, "BAD_USER_INPUT", `{ person(id: "p-1") { web(asOf: "2024-02-30") { members { kind } } } }`, nil)
+		if len(r.Errors[0].Path) == 0 {
+			t.Fatalf("a bad argument's error has no path: %+v", r.Errors)
+		}
+		c.fails(t, "BAD_USER_INPUT", `{ search(text: "a") { totalCount } }`, nil)
 	})
 	t.Run("transport errors are coded", func(t *testing.T) {
 		for name, r := range map[string]response{
-			"GET":        c.raw(http.MethodGet, "", nil),
-			"form":       c.raw(http.MethodPost, "application/x-www-form-urlencoded", []byte("query={people{totalCount}}")),
-			"not JSON":   c.raw(http.MethodPost, "application/json", []byte("{not json")),
-			"empty body": c.raw(http.MethodPost, "application/json", nil),
+			"GET":        c.raw(t, http.MethodGet, "", nil),
+			"form":       c.raw(t, http.MethodPost, "application/x-www-form-urlencoded", []byte("query={people{totalCount}}")),
+			"not JSON":   c.raw(t, http.MethodPost, "application/json", []byte("{not json")),
+			"empty body": c.raw(t, http.MethodPost, "application/json", nil),
 		} {
 			if r.code() != "BAD_USER_INPUT" {
 				t.Errorf("%s: code %q, errors %+v", name, r.code(), r.Errors)
@@ -485,15 +493,16 @@ func testErrors(t *testing.T, c *client) {
 
 func testLimits(t *testing.T, c *client) {
 	t.Run("depth", func(t *testing.T) {
-		q := `{ person(id: "p-1") { relationships { from { relationships { from { relationships { from { relationships { from { relationships { from { id } } } } } } } } } } } }`
-		r := c.fails("BAD_USER_INPUT", q, nil)
+		// web and person are not lists, so only the depth limit can refuse this.
+		q := `{ person(id: "p-1") { web { person { web { person { web { person { web { person { web { person { id } } } } } } } } } } } }`
+		r := c.fails(t, "BAD_USER_INPUT", q, nil)
 		if !strings.Contains(r.Errors[0].Message, "depth") {
 			t.Fatalf("%+v", r.Errors)
 		}
 	})
 	t.Run("complexity", func(t *testing.T) {
 		q := `{ people(first: 100) { nodes { contacts(first: 100) { nodes { id } } } } }`
-		r := c.fails("BAD_USER_INPUT", q, nil)
+		r := c.fails(t, "BAD_USER_INPUT", q, nil)
 		if !strings.Contains(strings.ToLower(r.Errors[0].Message), "complex") {
 			t.Fatalf("%+v", r.Errors)
 		}
@@ -505,23 +514,23 @@ func testLimits(t *testing.T, c *client) {
 			fmt.Fprintf(&b, " a%d: person(id: \"p-1\") { id }", i)
 		}
 		b.WriteString(" }")
-		c.fails("BAD_USER_INPUT", b.String(), nil)
+		c.fails(t, "BAD_USER_INPUT", b.String(), nil)
 	})
 	t.Run("body size", func(t *testing.T) {
 		big := `{"query":"{ people { totalCount } }","variables":{"pad":"` + strings.Repeat("x", 1<<20) + `"}}`
-		r := c.raw(http.MethodPost, "application/json", []byte(big))
+		r := c.raw(t, http.MethodPost, "application/json", []byte(big))
 		if r.code() != "BAD_USER_INPUT" || r.status != http.StatusRequestEntityTooLarge {
 			t.Fatalf("HTTP %d %+v", r.status, r.Errors)
 		}
 	})
 	t.Run("token limit", func(t *testing.T) {
-		c.fails("BAD_USER_INPUT", "{ people { "+strings.Repeat("totalCount ", 2100)+"} }", nil)
+		c.fails(t, "BAD_USER_INPUT", "{ people { "+strings.Repeat("totalCount ", 2100)+"} }", nil)
 	})
 }
 
 func testStoreCalls(t *testing.T, c *client, counting *countingStore) {
 	// Three levels of lists: people → contacts → professional → relationships → node.
-	q := `{ people(first: 10) { nodes { id contacts(first: 10) { nodes { id professional { name relationships { to { id } } } } } } } }`
+	q := `{ people(first: 5) { nodes { id contacts(first: 5) { nodes { id professional { name relationships { to { id } } } } } } } }`
 	before := counting.n()
 	var d struct {
 		People struct {
@@ -536,7 +545,7 @@ func testStoreCalls(t *testing.T, c *client, counting *countingStore) {
 			}
 		}
 	}
-	c.ok(q, nil, &d)
+	c.ok(t, q, nil, &d)
 	calls := counting.n() - before
 	contacts := 0
 	for _, p := range d.People.Nodes {
@@ -556,7 +565,7 @@ func testStoreCalls(t *testing.T, c *client, counting *countingStore) {
 func testMutations(t *testing.T, c *client, st Backend) {
 	count := func() int {
 		var d struct{ People, Carers, Professionals, Organisations struct{ TotalCount int } }
-		c.ok(`{ people { totalCount } carers { totalCount } professionals { totalCount } organisations { totalCount } }`, nil, &d)
+		c.ok(t, `{ people { totalCount } carers { totalCount } professionals { totalCount } organisations { totalCount } }`, nil, &d)
 		return d.People.TotalCount*1000000 + d.Carers.TotalCount*10000 + d.Professionals.TotalCount*100 + d.Organisations.TotalCount
 	}
 	t.Run("create, update and delete each kind", func(t *testing.T) {
@@ -565,32 +574,32 @@ func testMutations(t *testing.T, c *client, st Backend) {
 			{"Professional", ", role: DISTRICT_NURSE", "m-pro"}, {"Organisation", ", sector: HOUSING", "m-org"},
 		} {
 			var created map[string]struct{ ID, Name string }
-			c.ok(fmt.Sprintf(`mutation { create%s(input: {id: %q, name: "New One"%s}) { id name } }`, k.kind, k.id, k.extra), nil, &created)
+			c.ok(t, fmt.Sprintf(`mutation { create%s(input: {id: %q, name: "New One"%s}) { id name } }`, k.kind, k.id, k.extra), nil, &created)
 			if created["create"+k.kind].ID != k.id {
 				t.Fatalf("create%s: %+v", k.kind, created)
 			}
-			c.fails("CONFLICT", fmt.Sprintf(`mutation { create%s(input: {id: %q, name: "Again"%s}) { id } }`, k.kind, k.id, k.extra), nil)
+			c.fails(t, "CONFLICT", fmt.Sprintf(`mutation { create%s(input: {id: %q, name: "Again"%s}) { id } }`, k.kind, k.id, k.extra), nil)
 			var updated map[string]struct{ Name string }
-			c.ok(fmt.Sprintf(`mutation { update%s(id: %q, input: {name: "Renamed"%s}) { name } }`, k.kind, k.id, k.extra), nil, &updated)
+			c.ok(t, fmt.Sprintf(`mutation { update%s(id: %q, input: {name: "Renamed"%s}) { name } }`, k.kind, k.id, k.extra), nil, &updated)
 			if updated["update"+k.kind].Name != "Renamed" {
 				t.Fatalf("update%s: %+v", k.kind, updated)
 			}
-			c.fails("NOT_FOUND", fmt.Sprintf(`mutation { update%s(id: "missing-id", input: {name: "X"}) { id } }`, k.kind), nil)
-			c.ok(fmt.Sprintf(`mutation { delete%s(id: %q) { id } }`, k.kind, k.id), nil, nil)
-			c.fails("NOT_FOUND", fmt.Sprintf(`{ node(id: %q) { id } }`, k.id), nil)
+			c.fails(t, "NOT_FOUND", fmt.Sprintf(`mutation { update%s(id: "missing-id", input: {name: "X"}) { id } }`, k.kind), nil)
+			c.ok(t, fmt.Sprintf(`mutation { delete%s(id: %q) { id } }`, k.kind, k.id), nil, nil)
+			c.fails(t, "NOT_FOUND", fmt.Sprintf(`{ node(id: %q) { id } }`, k.id), nil)
 		}
 		// Validation errors name the argument's field.
-		r := c.fails("BAD_USER_INPUT", `mutation { createPerson(input: {id: "x y ", name: "X"}) { id } }`, nil)
+		r := c.fails(t, "BAD_USER_INPUT", `mutation { createPerson(input: {id: "", name: "X"}) { id } }`, nil)
 		if !slices.Contains(r.problemFields(), "input.id") {
 			t.Fatalf("problems %v", r.problemFields())
 		}
 	})
 	t.Run("delete of a referenced node needs cascade", func(t *testing.T) {
-		c.ok(`mutation { createPerson(input: {id: "m-p2", name: "Temp"}) { id } }`, nil, nil)
-		c.ok(`mutation { recordContact(input: {id: "m-k", person: "m-p2", professional: "pr-gp", at: "2024-06-01T10:00:00Z"}) { id } }`, nil, nil)
-		c.fails("CONFLICT", `mutation { deletePerson(id: "m-p2") { id } }`, nil)
+		c.ok(t, `mutation { createPerson(input: {id: "m-p2", name: "Temp"}) { id } }`, nil, nil)
+		c.ok(t, `mutation { recordContact(input: {id: "m-k", person: "m-p2", professional: "pr-gp", at: "2024-06-01T10:00:00Z"}) { id } }`, nil, nil)
+		c.fails(t, "CONFLICT", `mutation { deletePerson(id: "m-p2") { id } }`, nil)
 		var d struct{ DeletePerson struct{ Removed int } }
-		c.ok(`mutation { deletePerson(id: "m-p2", cascade: true) { removed } }`, nil, &d)
+		c.ok(t, `mutation { deletePerson(id: "m-p2", cascade: true) { removed } }`, nil, &d)
 		if d.DeletePerson.Removed < 1 {
 			t.Fatalf("cascade removed %d", d.DeletePerson.Removed)
 		}
@@ -604,7 +613,7 @@ func testMutations(t *testing.T, c *client, st Backend) {
 				From        struct{ ID string }
 			}
 		}
-		c.ok(`mutation { addRelationship(input: {type: INVOLVED_IN, from: "pr-nurse", to: "p-3", start: "2024-01-01", coordinator: true}) { id coordinator end from { id } } }`, nil, &add)
+		c.ok(t, `mutation { addRelationship(input: {type: INVOLVED_IN, from: "pr-nurse", to: "p-3", start: "2024-01-01", coordinator: true}) { id coordinator end from { id } } }`, nil, &add)
 		id := add.AddRelationship.ID
 		if id == "" || !add.AddRelationship.Coordinator || add.AddRelationship.End != nil || add.AddRelationship.From.ID != "pr-nurse" {
 			t.Fatalf("add: %+v", add)
@@ -615,7 +624,7 @@ func testMutations(t *testing.T, c *client, st Backend) {
 				Active bool
 			}
 		}
-		c.ok(`mutation($id: ID!) { endRelationship(id: $id, end: "2024-09-30") { end active(asOf: "2024-10-01") } }`, map[string]any{"id": id}, &end)
+		c.ok(t, `mutation($id: ID!) { endRelationship(id: $id, end: "2024-09-30") { end active(asOf: "2024-10-01") } }`, map[string]any{"id": id}, &end)
 		if end.EndRelationship.End == nil || *end.EndRelationship.End != "2024-09-30" || end.EndRelationship.Active {
 			t.Fatalf("end: %+v", end)
 		}
@@ -625,19 +634,19 @@ func testMutations(t *testing.T, c *client, st Backend) {
 				Web struct{ Professionals []struct{ ID string } }
 			}
 		}
-		c.ok(`{ person(id: "p-3") { web(asOf: "2024-06-01") { professionals { id } } } }`, nil, &w)
+		c.ok(t, `{ person(id: "p-3") { web(asOf: "2024-06-01") { professionals { id } } } }`, nil, &w)
 		if len(w.Person.Web.Professionals) != 1 {
 			t.Fatalf("history lost: %+v", w)
 		}
-		c.fails("BAD_USER_INPUT", `mutation { addRelationship(input: {type: WORKS_IN, from: "c-1", to: "o-gp"}) { id } }`, nil)
-		r := c.fails("BAD_USER_INPUT", `mutation { addRelationship(input: {type: CARES_FOR, from: "c-1", to: "ghost"}) { id } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `mutation { addRelationship(input: {type: WORKS_IN, from: "c-1", to: "o-gp"}) { id } }`, nil)
+		r := c.fails(t, "BAD_USER_INPUT", `mutation { addRelationship(input: {type: CARES_FOR, from: "c-1", to: "ghost"}) { id } }`, nil)
 		if !slices.Contains(r.problemFields(), "input.to") {
 			t.Fatalf("problems %v", r.problemFields())
 		}
-		c.fails("BAD_USER_INPUT", `mutation { addRelationship(input: {type: CARES_FOR, from: "c-1", to: "p-3", start: "2024-05-01", end: "2024-01-01"}) { id } }`, nil)
-		c.fails("NOT_FOUND", `mutation { endRelationship(id: "no-such-rel", end: "2024-01-01") { id } }`, nil)
-		c.ok(`mutation($id: ID!) { removeRelationship(id: $id) { id } }`, map[string]any{"id": id}, nil)
-		c.fails("NOT_FOUND", `mutation($id: ID!) { removeRelationship(id: $id) { id } }`, map[string]any{"id": id})
+		c.fails(t, "BAD_USER_INPUT", `mutation { addRelationship(input: {type: CARES_FOR, from: "c-1", to: "p-3", start: "2024-05-01", end: "2024-01-01"}) { id } }`, nil)
+		c.fails(t, "NOT_FOUND", `mutation { endRelationship(id: "no-such-rel", end: "2024-01-01") { id } }`, nil)
+		c.ok(t, `mutation($id: ID!) { removeRelationship(id: $id) { id } }`, map[string]any{"id": id}, nil)
+		c.fails(t, "NOT_FOUND", `mutation($id: ID!) { removeRelationship(id: $id) { id } }`, map[string]any{"id": id})
 	})
 	t.Run("record contact and referral", func(t *testing.T) {
 		var d struct {
@@ -653,20 +662,20 @@ func testMutations(t *testing.T, c *client, st Backend) {
 				To   struct{ ID string }
 			}
 		}
-		c.ok(`mutation { recordContact(input: {person: "p-3", professional: "pr-gp", at: "2024-07-01T09:30:00Z", mode: PHONE}) { id mode professional { name } organisation { id } }
+		c.ok(t, `mutation { recordContact(input: {person: "p-3", professional: "pr-gp", at: "2024-07-01T09:30:00Z", mode: PHONE}) { id mode professional { name } organisation { id } }
 		                 recordReferral(input: {person: "p-3", from: "pr-gp", to: "o-sc", at: "2024-07-01T10:00:00Z", reason: "support at home"}) { id from { id } to { id } } }`, nil, &d)
 		if d.RecordContact.ID == "" || d.RecordContact.Mode != "PHONE" || d.RecordContact.Organisation.ID != "o-gp" || d.RecordReferral.To.ID != "o-sc" {
 			t.Fatalf("%+v", d)
 		}
-		r := c.fails("BAD_USER_INPUT", `mutation { recordContact(input: {person: "c-1", professional: "pr-gp", at: "2024-07-01T09:30:00Z"}) { id } }`, nil)
+		r := c.fails(t, "BAD_USER_INPUT", `mutation { recordContact(input: {person: "c-1", professional: "pr-gp", at: "2024-07-01T09:30:00Z"}) { id } }`, nil)
 		if !slices.Contains(r.problemFields(), "input.person") {
 			t.Fatalf("problems %v", r.problemFields())
 		}
-		c.fails("BAD_USER_INPUT", `mutation { recordContact(input: {person: "p-3", professional: "pr-gp", at: "yesterday"}) { id } }`, nil)
+		c.fails(t, "BAD_USER_INPUT", `mutation { recordContact(input: {person: "p-3", professional: "pr-gp", at: "yesterday"}) { id } }`, nil)
 	})
 	t.Run("batch is atomic", func(t *testing.T) {
 		before := count()
-		r := c.fails("BAD_USER_INPUT", `mutation { applyBatch(input: {
+		r := c.fails(t, "BAD_USER_INPUT", `mutation { applyBatch(input: {
 		    nodes: [{id: "b-p", kind: PERSON, name: "Batch Person"}, {id: "b-c", kind: CARER, name: "Batch Carer"}]
 		    relationships: [{type: CARES_FOR, from: "b-c", to: "b-p"}, {type: CARES_FOR, from: "b-c", to: "ghost"}] }) { nodes } }`, nil)
 		if !slices.Contains(r.problemFields(), "input.relationships[1].to") {
@@ -678,7 +687,7 @@ func testMutations(t *testing.T, c *client, st Backend) {
 		var ok struct {
 			ApplyBatch struct{ Nodes, Relationships, Contacts int }
 		}
-		c.ok(`mutation { applyBatch(input: {
+		c.ok(t, `mutation { applyBatch(input: {
 		    nodes: [{id: "b-p", kind: PERSON, name: "Batch Person"}, {id: "b-c", kind: CARER, name: "Batch Carer"}]
 		    relationships: [{type: CARES_FOR, from: "b-c", to: "b-p", consent: true}]
 		    contacts: [{id: "b-k", person: "b-p", professional: "pr-nurse", at: "2024-08-01T10:00:00Z"}] }) { nodes relationships contacts } }`, nil, &ok)
@@ -691,21 +700,23 @@ func testMutations(t *testing.T, c *client, st Backend) {
 func testSubscription(t *testing.T, c *client) {
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	missing := c.subscribe(ctx, `subscription { webChanged(personId: "nobody") { personId } }`, nil)
+	missing := c.subscribe(t, ctx, `subscription { webChanged(personId: "nobody") { personId } }`, nil)
 	m := missing.next()
 	missing.close()
-	errs, _ := m["payload"].([]any)
-	if m["type"] != "error" || len(errs) == 0 || errs[0].(map[string]any)["extensions"].(map[string]any)["code"] != "NOT_FOUND" {
+	// graphql-transport-ws carries a resolver's error in a "next" message.
+	payload, _ := m["payload"].(map[string]any)
+	errs, _ := payload["errors"].([]any)
+	if m["type"] != "next" || len(errs) == 0 || errs[0].(map[string]any)["extensions"].(map[string]any)["code"] != "NOT_FOUND" {
 		t.Fatalf("subscribing to a missing person: %v", m)
 	}
-	sub := c.subscribe(ctx, `subscription($id: ID!) { webChanged(personId: $id) { personId cause at } }`, map[string]any{"id": "p-2"})
+	sub := c.subscribe(t, ctx, `subscription($id: ID!) { webChanged(personId: $id) { personId cause at } }`, map[string]any{"id": "p-2"})
 	defer sub.close()
 	// The subscription is registered asynchronously after "subscribe":
 	// write until an event arrives (bounded), instead of sleeping.
 	got := make(chan map[string]any, 1)
 	go func() { got <- sub.next() }()
 	for i := 0; ; i++ {
-		c.ok(fmt.Sprintf(`mutation { recordContact(input: {id: "sub-k-%d", person: "p-2", professional: "pr-cons", at: "2024-09-01T10:00:00Z"}) { id } }`, i), nil, nil)
+		c.ok(t, fmt.Sprintf(`mutation { recordContact(input: {id: "sub-k-%d", person: "p-2", professional: "pr-cons", at: "2024-09-01T10:00:00Z"}) { id } }`, i), nil, nil)
 		select {
 		case m := <-got:
 			payload, _ := m["payload"].(map[string]any)

@@ -51,66 +51,65 @@ func (r response) problemFields() []string {
 }
 
 type client struct {
-	t    *testing.T
 	url  string
 	http *http.Client
 }
 
 // do posts a GraphQL request and decodes the answer.
-func (c *client) do(query string, vars map[string]any) response {
-	c.t.Helper()
+func (c *client) do(t *testing.T, query string, vars map[string]any) response {
+	t.Helper()
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
-	return c.raw(http.MethodPost, "application/json", body)
+	return c.raw(t, http.MethodPost, "application/json", body)
 }
 
-func (c *client) raw(method, contentType string, body []byte) response {
-	c.t.Helper()
+func (c *client) raw(t *testing.T, method, contentType string, body []byte) response {
+	t.Helper()
 	req, err := http.NewRequest(method, c.url+"/graphql", bytes.NewReader(body))
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
-		c.t.Fatal(err)
+		t.Fatal(err)
 	}
 	defer resp.Body.Close()
 	b, _ := io.ReadAll(resp.Body)
 	var out response
 	if err := json.Unmarshal(b, &out); err != nil {
-		c.t.Fatalf("answer is not JSON (HTTP %d): %s", resp.StatusCode, b)
+		t.Fatalf("answer is not JSON (HTTP %d): %s", resp.StatusCode, b)
 	}
 	out.status = resp.StatusCode
 	return out
 }
 
 // ok runs a query that must succeed and decodes its data into v.
-func (c *client) ok(query string, vars map[string]any, v any) {
-	c.t.Helper()
-	r := c.do(query, vars)
+func (c *client) ok(t *testing.T, query string, vars map[string]any, v any) {
+	t.Helper()
+	r := c.do(t, query, vars)
 	if len(r.Errors) > 0 {
-		c.t.Fatalf("unexpected errors: %+v\nquery: %s", r.Errors, query)
+		t.Fatalf("unexpected errors: %+v\nquery: %s", r.Errors, query)
 	}
 	if v != nil {
 		if err := json.Unmarshal(r.Data, v); err != nil {
-			c.t.Fatalf("decoding %s: %v", r.Data, err)
+			t.Fatalf("decoding %s: %v", r.Data, err)
 		}
 	}
 }
 
 // fails runs a query that must fail with code, and returns the answer.
-func (c *client) fails(code, query string, vars map[string]any) response {
-	c.t.Helper()
-	r := c.do(query, vars)
+func (c *client) fails(t *testing.T, code, query string, vars map[string]any) response {
+	t.Helper()
+	r := c.do(t, query, vars)
 	if r.code() != code {
-		c.t.Fatalf("code = %q, want %q; errors %+v\nquery: %s", r.code(), code, r.Errors, query)
+		t.Fatalf("code = %q, want %q; errors %+v\nquery: %s", r.code(), code, r.Errors, query)
 	}
 	for _, e := range r.Errors {
 		for _, leak := range []string{"goroutine", ".go:", "MATCH ", "MERGE ", "bolt://", "/tmp/", "bbolt"} {
 			if strings.Contains(e.Message, leak) {
-				c.t.Fatalf("error message leaks internals (%q): %q", leak, e.Message)
+				t.Fatalf("error message leaks internals (%q): %q", leak, e.Message)
 			}
 		}
 	}
@@ -123,17 +122,17 @@ type subscription struct {
 	ctx  context.Context
 }
 
-func (c *client) subscribe(ctx context.Context, query string, vars map[string]any) *subscription {
-	c.t.Helper()
+func (c *client) subscribe(t *testing.T, ctx context.Context, query string, vars map[string]any) *subscription {
+	t.Helper()
 	wsURL := "ws" + strings.TrimPrefix(c.url, "http") + "/graphql"
 	conn, _, err := websocket.Dial(ctx, wsURL, &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
 	if err != nil {
-		c.t.Fatalf("dial %s: %v", wsURL, err)
+		t.Fatalf("dial %s: %v", wsURL, err)
 	}
 	s := &subscription{conn: conn, ctx: ctx}
 	s.send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
 	if m := s.next(); m["type"] != "connection_ack" {
-		c.t.Fatalf("want connection_ack, got %v", m)
+		t.Fatalf("want connection_ack, got %v", m)
 	}
 	s.send(map[string]any{"id": "1", "type": "subscribe", "payload": map[string]any{"query": query, "variables": vars}})
 	return s
