@@ -1,0 +1,27 @@
+package main
+
+import (
+	"testing"
+
+	"github.com/careweb/careweb/internal/server/apitest"
+	"github.com/careweb/careweb/internal/store/embedded"
+	"github.com/careweb/careweb/internal/store/neo4j/neo4jtest"
+)
+
+// The GraphQL API suite over HTTP, on each store: the same requests must
+// give the same answers whatever stores the data.
+
+func TestAPIEmbedded(t *testing.T) {
+	apitest.Run(t, func(t *testing.T) apitest.Backend {
+		s, err := embedded.Open(t.TempDir(), embedded.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestAPINeo4j(t *testing.T) {
+	neo4jtest.Require(t)
+	apitest.Run(t, func(t *testing.T) apitest.Backend { return neo4jtest.Open(t) })
+}

@@ -1,0 +1,69 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/demo"
+)
+
+func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
+	var f serveFlags
+	var people int
+	var seed uint64
+	fs := newFlagSet("demo", "Serves CareWeb with a realistic demo data set: hand-drawn webs of care and a\npopulation over two years, loaded into a fresh data directory (a temporary one\nremoved on exit, unless --data names one).", getenv, stderr)
+	if err := f.register(fs, "", true); err != nil {
+		return err
+	}
+	fs.IntVar(&people, "people", 3000, "population size")
+	fs.Uint64Var(&seed, "seed", 1, "generator seed (same seed, same data)")
+	if err := fs.parse(args); err != nil {
+		return err
+	}
+	if people < 0 {
+		return usageError{"--people must not be negative"}
+	}
+	log, err := f.log.logger(stderr)
+	if err != nil {
+		return err
+	}
+	if f.store.neo4jURI == "" && f.store.data == "" {
+		dir, err := os.MkdirTemp("", "careweb-demo-")
+		if err != nil {
+			return err
+		}
+		defer os.RemoveAll(dir)
+		f.store.data = dir
+	}
+	reg := newRegistry()
+	st, _, err := f.store.open(ctx, log, reg)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	start := time.Now()
+	n, err := loadDemo(ctx, st, demo.Config{Seed: seed, People: people})
+	if err != nil {
+		return err
+	}
+	log.Info().Int("writes", n).Dur("took", time.Since(start)).Msg("demo data loaded")
+	fmt.Fprintf(stdout, "demo data loaded: %d people, %d writes in %s\n", people, n, time.Since(start).Round(time.Millisecond))
+	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api), log, stdout, f.shutdownTimeout)
+}
+
+// loadDemo writes the generated data set into st, batch by batch.
+func loadDemo(ctx context.Context, st care.Store, cfg demo.Config) (int, error) {
+	total := 0
+	err := demo.Generate(cfg, 20000, func(b care.Batch) error {
+		if _, err := st.Apply(ctx, b); err != nil {
+			return err
+		}
+		total += b.Size()
+		return ctx.Err()
+	})
+	return total, err
+}
