@@ -481,10 +481,16 @@ func (r *referralResolver) To(ctx context.Context, obj *model.Referral) (model.N
 }
 
 func (r *relationshipResolver) From(ctx context.Context, obj *model.Relationship) (model.Node, error) {
+	if obj.FromN != nil {
+		return model.NewNode(*obj.FromN), nil
+	}
 	return r.node(ctx, obj.R.From)
 }
 
 func (r *relationshipResolver) To(ctx context.Context, obj *model.Relationship) (model.Node, error) {
+	if obj.ToN != nil {
+		return model.NewNode(*obj.ToN), nil
+	}
 	return r.node(ctx, obj.R.To)
 }
 

@@ -73,8 +73,12 @@ func optionalDate(d care.Date) *care.Date {
 	return &d
 }
 
-// Relationship is a typed, time-bounded edge.
-type Relationship struct{ R care.Relationship }
+// Relationship is a typed, time-bounded edge. Ends may come resolved
+// already (a web's links join nodes the web holds), sparing a load.
+type Relationship struct {
+	R          care.Relationship
+	FromN, ToN *care.Node
+}
 
 func (r Relationship) ID() string            { return r.R.ID }
 func (r Relationship) Type() care.RelType    { return r.R.Type }
@@ -99,7 +103,7 @@ func (r Relationship) Active(asOf *care.Date) bool {
 func Relationships(rs []care.Relationship) []*Relationship {
 	out := make([]*Relationship, len(rs))
 	for i := range rs {
-		out[i] = &Relationship{rs[i]}
+		out[i] = &Relationship{R: rs[i]}
 	}
 	return out
 }
@@ -136,10 +140,26 @@ func NewCareWeb(w care.Web) *CareWeb {
 	return &CareWeb{W: w, orgs: orgs}
 }
 
-func (w *CareWeb) Person() *Person        { return &Person{base{w.W.Person}} }
-func (w *CareWeb) From() *care.Date       { return optionalDate(w.W.Window.From) }
-func (w *CareWeb) To() *care.Date         { return optionalDate(w.W.Window.To) }
-func (w *CareWeb) Links() []*Relationship { return Relationships(w.W.Links) }
+func (w *CareWeb) Person() *Person  { return &Person{base{w.W.Person}} }
+func (w *CareWeb) From() *care.Date { return optionalDate(w.W.Window.From) }
+func (w *CareWeb) To() *care.Date   { return optionalDate(w.W.Window.To) }
+
+// Links are the web's LINKED_TO relationships, with their ends resolved
+// from the web's own members and organisations.
+func (w *CareWeb) Links() []*Relationship {
+	nodes := make(map[string]*care.Node, len(w.W.Members)+len(w.W.Organisations))
+	for i := range w.W.Members {
+		nodes[w.W.Members[i].Node.ID] = &w.W.Members[i].Node
+	}
+	for i := range w.W.Organisations {
+		nodes[w.W.Organisations[i].ID] = &w.W.Organisations[i]
+	}
+	out := make([]*Relationship, len(w.W.Links))
+	for i, l := range w.W.Links {
+		out[i] = &Relationship{R: l, FromN: nodes[l.From], ToN: nodes[l.To]}
+	}
+	return out
+}
 
 // Members lists the web's carers and professionals.
 func (w *CareWeb) Members() []*WebMember {
