@@ -7,7 +7,9 @@
 // A store's own test calls Run with a function that opens a fresh, empty
 // store; the suite closes every store it opens. Run never holds two stores
 // open at once, so open may reuse one database by clearing it. Stores that
-// persist to a directory also call RunDurability.
+// persist to a directory also call RunDurability. The store must also
+// implement care.BatchReader, whose answers are checked against the
+// Reader's, id by id.
 //
 // # What the suite pins where the contracts leave room
 //

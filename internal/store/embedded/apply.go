@@ -1,0 +1,704 @@
+package embedded
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"unsafe"
+
+	"go.etcd.io/bbolt"
+
+	"github.com/careweb/careweb/internal/care"
+)
+
+// Apply normalises, validates and applies b in one bbolt transaction, then
+// copies the committed changes into the index. The caller's batch is not
+// modified.
+//
+// The work runs in three phases so that a failure anywhere changes
+// nothing: Validate checks the batch against the index; plan.run, inside
+// the transaction, checks what only the stored state can tell (a missing
+// relationship, a node still referred to) while writing to bbolt and
+// recording what the index must do; plan.commit does that under the
+// index's write lock, and only once bbolt has committed.
+func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, error) {
+	if err := s.check(ctx); err != nil {
+		return care.ApplyResult{}, err
+	}
+	b = cloneBatch(b)
+	b.Normalise()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	if s.closed.Load() {
+		return care.ApplyResult{}, care.Errorf(care.Unavailable, "the store is closed")
+	}
+	if b.Empty() {
+		return care.ApplyResult{}, b.Validate(s.ix.kindOf)
+	}
+	// A large batch is validated on another core while the transaction
+	// is prepared: validation is half the work of an import, and the
+	// transaction is rolled back if it fails. plan.run is written to be
+	// safe on a batch that has not been validated (it indexes nothing by
+	// the batch's values without a bounds check), and validation's error
+	// wins over the plan's, as if validation had run first.
+	validated := make(chan error, 1)
+	if b.Size() >= parallelValidation {
+		go func() { validated <- b.Validate(s.ix.kindOf) }()
+	} else if err := b.Validate(s.ix.kindOf); err != nil {
+		return care.ApplyResult{}, err
+	} else {
+		validated <- nil
+	}
+	p := newPlan(s.ix, &b)
+	waited := false
+	err := s.db.Update(func(tx *bbolt.Tx) error {
+		runErr := p.run(tx)
+		waited = true
+		if err := <-validated; err != nil {
+			return err
+		}
+		if runErr != nil {
+			return runErr
+		}
+		if s.beforeCommit != nil {
+			return s.beforeCommit()
+		}
+		return nil
+	})
+	if !waited {
+		// The transaction never started: still wait for validation, which
+		// reads the index that the next writer may change.
+		if verr := <-validated; verr != nil {
+			return care.ApplyResult{}, verr
+		}
+	}
+	if err != nil {
+		var ce *care.Error
+		if errors.As(err, &ce) {
+			return care.ApplyResult{}, err
+		}
+		return care.ApplyResult{}, care.Wrap(care.Internal, err, "cannot write to the store")
+	}
+	s.ix.mu.Lock()
+	p.commit()
+	s.ix.mu.Unlock()
+	return p.res, nil
+}
+
+// parallelValidation is the batch size from which Apply validates and
+// prepares the transaction at the same time.
+const parallelValidation = 2048
+
+// cloneBatch copies the slices Normalise rewrites, so Apply leaves the
+// caller's batch as it was.
+func cloneBatch(b care.Batch) care.Batch {
+	b.Nodes = slices.Clone(b.Nodes)
+	b.Relationships = slices.Clone(b.Relationships)
+	b.Contacts = slices.Clone(b.Contacts)
+	b.Referrals = slices.Clone(b.Referrals)
+	return b
+}
+
+// plan is one Apply in flight: the bbolt writes are made as it runs, and
+// the index changes are recorded, in step order, for commit. Lookups
+// during the run see the index as it was plus the changes recorded so far
+// (the "overlay": relCur, contactCur, referralCur).
+type plan struct {
+	ix  *index
+	b   *care.Batch
+	res care.ApplyResult
+	e   enc
+	mem slab
+
+	nodeUps  []nodeUp
+	nodeDels []uint32
+	newNodes map[string]uint32
+	nextNum  uint32
+
+	relOps      []relOp
+	relCur      map[uint32]int // slot → its latest op
+	relNew      map[string]uint32
+	relLen      uint32
+	relFreeUsed int
+
+	contactOps      []contactOp
+	overlay         bool           // the batch deletes: keep contactCur and contactNew
+	contactCur      map[uint32]int // slot → its latest op
+	contactNew      map[string]uint32
+	contactLen      uint32
+	contactFreeUsed int
+
+	referralOps      []referralOp
+	referralCur      map[uint32]int
+	referralNew      map[string]uint32
+	referralLen      uint32
+	referralFreeUsed int
+}
+
+type nodeUp struct {
+	num  uint32
+	node *care.Node
+}
+
+// relOp sets a relationship slot to rec; a rec that is not live removes it.
+type relOp struct {
+	slot uint32
+	rec  relRec
+}
+
+// contactOp sets a contact slot; del removes it. id is the contact's id
+// (the arena gets it at commit when fresh).
+type contactOp struct {
+	slot              uint32
+	person, prof, org uint32
+	at                int64
+	id                string
+	mode              care.Mode
+	setting           string
+	fresh, del        bool
+}
+
+type referralOp struct {
+	slot uint32
+	rec  referralRec
+}
+
+func newPlan(ix *index, b *care.Batch) *plan {
+	return &plan{
+		contactOps:  make([]contactOp, 0, len(b.Contacts)+len(b.DeleteContacts)),
+		ix:          ix,
+		b:           b,
+		newNodes:    map[string]uint32{},
+		nextNum:     ix.nextNum,
+		relCur:      map[uint32]int{},
+		relNew:      map[string]uint32{},
+		relLen:      uint32(len(ix.rels)),
+		overlay:     len(b.DeleteContacts)+len(b.DeleteNodes) > 0,
+		contactCur:  map[uint32]int{},
+		contactNew:  map[string]uint32{},
+		contactLen:  uint32(len(ix.contacts)),
+		referralCur: map[uint32]int{},
+		referralNew: map[string]uint32{},
+		referralLen: uint32(len(ix.referrals)),
+	}
+}
+
+// byID returns 0..n-1 ordered by id(i). bbolt inserts into the leaf it
+// last touched cheaply and elsewhere dearly, so writing a bucket's rows in
+// key order is several times faster; batches from an import usually come
+// sorted already, which the check finds in one pass.
+func byID(n int, id func(int) string) []int32 {
+	order := make([]int32, n)
+	for i := range order {
+		order[i] = int32(i)
+	}
+	cmp := func(a, b int32) int { return strings.Compare(id(int(a)), id(int(b))) }
+	if !slices.IsSortedFunc(order, cmp) {
+		slices.SortFunc(order, cmp)
+	}
+	return order
+}
+
+// slab hands out value buffers for bbolt, which keeps each value it is
+// given until the transaction ends: one allocation per 64 KiB, not per row.
+type slab struct{ buf []byte }
+
+func (s *slab) copy(b []byte) []byte {
+	if len(s.buf)+len(b) > cap(s.buf) {
+		s.buf = make([]byte, 0, max(64<<10, len(b)))
+	}
+	n := len(s.buf)
+	s.buf = append(s.buf, b...)
+	return s.buf[n : n+len(b) : n+len(b)]
+}
+
+// key views a string as bytes without copying; bbolt copies keys it keeps.
+func key(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
+
+// resolve returns the number of a node the batch names; Validate has made
+// sure it exists in the store or the batch.
+func (p *plan) resolve(id string) uint32 {
+	if n, ok := p.newNodes[id]; ok {
+		return n
+	}
+	return p.ix.byID[id]
+}
+
+func (p *plan) run(tx *bbolt.Tx) error {
+	steps := []func(*bbolt.Tx) error{
+		p.upsertNodes, p.upsertRels, p.endRels, p.recordContacts, p.recordReferrals,
+		p.removeRels, p.deleteContacts, p.deleteReferrals, p.deleteNodes,
+	}
+	for _, step := range steps {
+		if err := step(tx); err != nil {
+			return err
+		}
+	}
+	if p.nextNum != p.ix.nextNum {
+		p.e.reset()
+		p.e.u32(p.nextNum)
+		if err := tx.Bucket(bucketMeta).Put(keyNextNum, p.mem.copy(p.e.b)); err != nil {
+			return err
+		}
+	}
+	p.res.Nodes, p.res.Relationships, p.res.Contacts, p.res.Referrals = len(p.b.Nodes), len(p.b.Relationships), len(p.b.Contacts), len(p.b.Referrals)
+	p.res.Ended, p.res.Deleted = len(p.b.EndRelationships), len(p.b.DeleteNodes)
+	return nil
+}
+
+func (p *plan) upsertNodes(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketNodes)
+	for _, i := range byID(len(p.b.Nodes), func(i int) string { return p.b.Nodes[i].ID }) {
+		n := &p.b.Nodes[i]
+		num, ok := p.ix.byID[n.ID]
+		if !ok {
+			if p.nextNum == noNode {
+				return care.Errorf(care.Conflict, "the store holds as many nodes as it can (%d)", noNode)
+			}
+			num = p.nextNum
+			p.nextNum++
+			p.newNodes[n.ID] = num
+		}
+		p.nodeUps = append(p.nodeUps, nodeUp{num: num, node: n})
+		if err := bk.Put(key(n.ID), p.mem.copy(encodeNode(&p.e, num, n))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Relationships.
+
+// relSlot finds a live relationship by id as the batch has left it so far.
+func (p *plan) relSlot(id string) (uint32, *relRec, bool) {
+	slot, ok := p.relNew[id]
+	if !ok {
+		if slot, ok = p.ix.relByID[id]; !ok {
+			return 0, nil, false
+		}
+	}
+	r := p.relAt(slot)
+	return slot, r, r.live()
+}
+
+// relAt returns the current state of a slot.
+func (p *plan) relAt(slot uint32) *relRec {
+	if i, ok := p.relCur[slot]; ok {
+		return &p.relOps[i].rec
+	}
+	return &p.ix.rels[slot]
+}
+
+func (p *plan) setRel(slot uint32, rec relRec) {
+	p.relCur[slot] = len(p.relOps)
+	p.relOps = append(p.relOps, relOp{slot: slot, rec: rec})
+}
+
+func (p *plan) newRelSlot() uint32 {
+	if p.relFreeUsed < len(p.ix.relFree) {
+		p.relFreeUsed++
+		return p.ix.relFree[len(p.ix.relFree)-p.relFreeUsed]
+	}
+	p.relLen++
+	return p.relLen - 1
+}
+
+func (p *plan) upsertRels(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketRels)
+	for i := range p.b.Relationships {
+		r := &p.b.Relationships[i]
+		rec := relRec{
+			id: r.ID, typ: r.Type, from: p.resolve(r.From), to: p.resolve(r.To), span: r.Span,
+			role: r.Role, relation: r.Relation, channel: r.Channel, coordinator: r.Coordinator, consent: r.Consent,
+		}
+		slot, ok := p.ix.relByID[r.ID]
+		if !ok {
+			slot = p.newRelSlot()
+			p.relNew[r.ID] = slot
+		}
+		p.setRel(slot, rec)
+		if err := bk.Put(key(r.ID), p.mem.copy(encodeRel(&p.e, &rec))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *plan) endRels(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketRels)
+	var ps care.Problems
+	for i, e := range p.b.EndRelationships {
+		slot, cur, ok := p.relSlot(e.ID)
+		if !ok {
+			return care.Errorf(care.NotFound, "endRelationships[%d]: no relationship %q", i, e.ID)
+		}
+		if e.To < cur.span.From {
+			ps.Add(fmt.Sprintf("endRelationships[%d].to", i), e.To.String(), "ends before the relationship starts (%s)", cur.span.From)
+			continue
+		}
+		rec := *cur
+		rec.span.To = e.To
+		p.setRel(slot, rec)
+		if err := bk.Put(key(rec.id), p.mem.copy(encodeRel(&p.e, &rec))); err != nil {
+			return err
+		}
+	}
+	return ps.Err("invalid batch")
+}
+
+func (p *plan) removeRels(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketRels)
+	for i, id := range dedupe(p.b.RemoveRelationships) {
+		slot, _, ok := p.relSlot(id)
+		if !ok {
+			return care.Errorf(care.NotFound, "removeRelationships[%d]: no relationship %q", i, id)
+		}
+		if err := p.removeRel(bk, slot); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *plan) removeRel(bk *bbolt.Bucket, slot uint32) error {
+	id := p.relAt(slot).id
+	p.setRel(slot, relRec{id: id})
+	p.res.Removed++
+	return bk.Delete(key(id))
+}
+
+// Contacts.
+
+func (p *plan) newContactSlot() uint32 {
+	if p.contactFreeUsed < len(p.ix.contactFree) {
+		p.contactFreeUsed++
+		return p.ix.contactFree[len(p.ix.contactFree)-p.contactFreeUsed]
+	}
+	p.contactLen++
+	return p.contactLen - 1
+}
+
+func (p *plan) addContactOp(op contactOp) {
+	if p.overlay {
+		p.contactCur[op.slot] = len(p.contactOps)
+		if !op.del {
+			p.contactNew[op.id] = op.slot
+		}
+	}
+	p.contactOps = append(p.contactOps, op)
+}
+
+// storedContactSlot finds a contact that bbolt holds (as of before this
+// batch) through its person's list in the index.
+func (p *plan) storedContactSlot(id string, v []byte) (uint32, error) {
+	h, err := decodeContactHead(v)
+	if err != nil {
+		return 0, corrupt(bucketContacts, key(id), err)
+	}
+	if h.person >= uint32(len(p.ix.personContacts)) {
+		return 0, care.Wrap(care.Internal, errors.New("contact "+id+" names an unknown person"), "the store's index is out of step")
+	}
+	list := p.ix.personContacts[h.person]
+	i, ok := p.ix.findContact(list, h.at, id)
+	if !ok {
+		return 0, care.Wrap(care.Internal, errors.New("contact "+id+" is on disk but not in the index"), "the store's index is out of step")
+	}
+	return list[i], nil
+}
+
+func (p *plan) recordContacts(tx *bbolt.Tx) error {
+	cs := p.b.Contacts
+	if len(cs) == 0 {
+		return nil
+	}
+	bk := tx.Bucket(bucketContacts)
+	order := byID(len(cs), func(i int) string { return cs[i].ID })
+	// When every id sorts after the last stored one, none exists yet
+	// and the pages can be filled as they would be by a bulk load.
+	appendOnly := false
+	if last, _ := bk.Cursor().Last(); last == nil || cs[order[0]].ID > string(last) {
+		appendOnly = true
+		bk.FillPercent = 0.9
+	}
+	for _, i := range order {
+		c := &cs[i]
+		op := contactOp{
+			person: p.resolve(c.Person), prof: p.resolve(c.Professional), org: noNode,
+			at: c.At.UnixNano(), id: c.ID, mode: c.Mode, setting: c.Setting,
+		}
+		if c.Organisation != "" {
+			op.org = p.resolve(c.Organisation)
+		}
+		old := []byte(nil)
+		if !appendOnly {
+			old = bk.Get(key(c.ID))
+		}
+		if old != nil {
+			slot, err := p.storedContactSlot(c.ID, old)
+			if err != nil {
+				return err
+			}
+			op.slot = slot
+		} else {
+			op.slot, op.fresh = p.newContactSlot(), true
+		}
+		p.addContactOp(op)
+		v := encodeContact(&p.e, op.person, op.prof, op.org, op.at, op.mode, op.setting)
+		if err := bk.Put(key(c.ID), p.mem.copy(v)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// contactState is the state of a contact slot as the batch has left it
+// so far (overlay mode only).
+func (p *plan) contactState(slot uint32) (person, prof, org uint32, id string, live bool) {
+	if i, ok := p.contactCur[slot]; ok {
+		op := &p.contactOps[i]
+		return op.person, op.prof, op.org, op.id, !op.del
+	}
+	c := &p.ix.contacts[slot]
+	if !c.live() {
+		return 0, 0, 0, "", false
+	}
+	return c.person, c.prof, c.org, p.ix.contactIDString(c), true
+}
+
+func (p *plan) removeContact(bk *bbolt.Bucket, slot uint32, id string) error {
+	p.addContactOp(contactOp{slot: slot, id: id, del: true})
+	p.res.Removed++
+	return bk.Delete(key(id))
+}
+
+func (p *plan) deleteContacts(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketContacts)
+	for i, id := range dedupe(p.b.DeleteContacts) {
+		slot, ok := p.contactNew[id]
+		if ok {
+			_, _, _, _, ok = p.contactState(slot)
+		} else if v := bk.Get(key(id)); v != nil {
+			var err error
+			if slot, err = p.storedContactSlot(id, v); err != nil {
+				return err
+			}
+			ok = true
+		}
+		if !ok {
+			return care.Errorf(care.NotFound, "deleteContacts[%d]: no contact %q", i, id)
+		}
+		if err := p.removeContact(bk, slot, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Referrals.
+
+func (p *plan) referralSlot(id string) (uint32, *referralRec, bool) {
+	slot, ok := p.referralNew[id]
+	if !ok {
+		if slot, ok = p.ix.referralByID[id]; !ok {
+			return 0, nil, false
+		}
+	}
+	r := p.referralAt(slot)
+	return slot, r, r.live()
+}
+
+func (p *plan) referralAt(slot uint32) *referralRec {
+	if i, ok := p.referralCur[slot]; ok {
+		return &p.referralOps[i].rec
+	}
+	return &p.ix.referrals[slot]
+}
+
+func (p *plan) setReferral(slot uint32, rec referralRec) {
+	p.referralCur[slot] = len(p.referralOps)
+	p.referralOps = append(p.referralOps, referralOp{slot: slot, rec: rec})
+}
+
+func (p *plan) newReferralSlot() uint32 {
+	if p.referralFreeUsed < len(p.ix.referralFree) {
+		p.referralFreeUsed++
+		return p.ix.referralFree[len(p.ix.referralFree)-p.referralFreeUsed]
+	}
+	p.referralLen++
+	return p.referralLen - 1
+}
+
+func (p *plan) recordReferrals(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketReferrals)
+	for i := range p.b.Referrals {
+		r := &p.b.Referrals[i]
+		rec := referralRec{id: r.ID, person: p.resolve(r.Person), from: p.resolve(r.From), to: p.resolve(r.To), at: r.At.UnixNano(), reason: r.Reason}
+		slot, ok := p.ix.referralByID[r.ID]
+		if !ok {
+			slot = p.newReferralSlot()
+			p.referralNew[r.ID] = slot
+		}
+		p.setReferral(slot, rec)
+		if err := bk.Put(key(r.ID), p.mem.copy(encodeReferral(&p.e, &rec))); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (p *plan) removeReferral(bk *bbolt.Bucket, slot uint32) error {
+	id := p.referralAt(slot).id
+	p.setReferral(slot, referralRec{id: id, person: noNode})
+	p.res.Removed++
+	return bk.Delete(key(id))
+}
+
+func (p *plan) deleteReferrals(tx *bbolt.Tx) error {
+	bk := tx.Bucket(bucketReferrals)
+	for i, id := range dedupe(p.b.DeleteReferrals) {
+		slot, _, ok := p.referralSlot(id)
+		if !ok {
+			return care.Errorf(care.NotFound, "deleteReferrals[%d]: no referral %q", i, id)
+		}
+		if err := p.removeReferral(bk, slot); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Nodes.
+
+// refsOf lists the live relationship, contact and referral slots that
+// name node num, as the batch has left them so far.
+func (p *plan) refsOf(num uint32) (rels, contacts, referrals []uint32) {
+	ix := p.ix
+	known := num < uint32(len(ix.nodes))
+	wasPerson := known && ix.nodes[num].Kind == care.KindPerson
+
+	seen := map[uint32]bool{}
+	consider := func(slot uint32) {
+		if seen[slot] {
+			return
+		}
+		seen[slot] = true
+		if r := p.relAt(slot); r.live() && (r.from == num || r.to == num) {
+			rels = append(rels, slot)
+		}
+	}
+	if known {
+		for _, s := range ix.nodeRels[num] {
+			consider(s)
+		}
+	}
+	for s := range p.relCur {
+		consider(s)
+	}
+
+	clear(seen)
+	considerContact := func(slot uint32) {
+		if seen[slot] {
+			return
+		}
+		seen[slot] = true
+		if person, prof, org, _, live := p.contactState(slot); live && (person == num || prof == num || org == num) {
+			contacts = append(contacts, slot)
+		}
+	}
+	switch {
+	case wasPerson:
+		for _, s := range ix.personContacts[num] {
+			considerContact(s)
+		}
+	case known && ix.contactRefs[num] > 0:
+		for s := range ix.contacts {
+			if c := &ix.contacts[s]; c.prof == num || c.org == num {
+				considerContact(uint32(s))
+			}
+		}
+	}
+	for s := range p.contactCur {
+		considerContact(s)
+	}
+
+	clear(seen)
+	considerReferral := func(slot uint32) {
+		if seen[slot] {
+			return
+		}
+		seen[slot] = true
+		if r := p.referralAt(slot); r.live() && (r.person == num || r.from == num || r.to == num) {
+			referrals = append(referrals, slot)
+		}
+	}
+	switch {
+	case wasPerson:
+		for _, s := range ix.personReferrals[num] {
+			considerReferral(s)
+		}
+	case known && ix.referralRefs[num] > 0:
+		for s := range ix.referrals {
+			if r := &ix.referrals[s]; r.from == num || r.to == num {
+				considerReferral(uint32(s))
+			}
+		}
+	}
+	for s := range p.referralCur {
+		considerReferral(s)
+	}
+	slices.Sort(rels)
+	slices.Sort(contacts)
+	slices.Sort(referrals)
+	return rels, contacts, referrals
+}
+
+func (p *plan) deleteNodes(tx *bbolt.Tx) error {
+	nodes, relsB, contactsB, referralsB := tx.Bucket(bucketNodes), tx.Bucket(bucketRels), tx.Bucket(bucketContacts), tx.Bucket(bucketReferrals)
+	for i, d := range p.b.DeleteNodes {
+		num := p.resolve(d.ID)
+		rels, contacts, referrals := p.refsOf(num)
+		if n := len(rels) + len(contacts) + len(referrals); n > 0 && !d.Cascade {
+			return care.Errorf(care.Conflict, "deleteNodes[%d]: %q is still referred to by %d relationships, %d contacts and %d referrals; remove them first or delete with cascade",
+				i, d.ID, len(rels), len(contacts), len(referrals))
+		}
+		for _, s := range rels {
+			if err := p.removeRel(relsB, s); err != nil {
+				return err
+			}
+		}
+		for _, s := range contacts {
+			_, _, _, id, _ := p.contactState(s)
+			if err := p.removeContact(contactsB, s, id); err != nil {
+				return err
+			}
+		}
+		for _, s := range referrals {
+			if err := p.removeReferral(referralsB, s); err != nil {
+				return err
+			}
+		}
+		p.nodeDels = append(p.nodeDels, num)
+		if err := nodes.Delete(key(d.ID)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// dedupe drops repeated ids: naming a removal twice in one batch removes once.
+func dedupe(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
