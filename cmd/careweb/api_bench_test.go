@@ -39,10 +39,10 @@ const webQuery = `query($id: ID!) { person(id: $id) { web {
 const listQuery = `query($after: String) { people(first: 20, after: $after) {
   edges { cursor node { id name locality } } pageInfo { hasNextPage endCursor } } }`
 
-func benchStore(b *testing.B, st storemetrics.Backend) {
+func benchStore(b *testing.B, st storemetrics.Backend, backend string) {
 	tuneRuntime(os.Getenv) // as main does
 	ctx := context.Background()
-	if _, err := loadDemo(ctx, st, demo.Config{Seed: 1, People: 3000}); err != nil {
+	if _, err := loadDemo(ctx, st, demo.Config{Seed: 1, People: 3000}, demoBatchSize(backend)); err != nil {
 		b.Fatal(err)
 	}
 	srv := httptest.NewServer(newHandler(st, newRegistry(), zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}))
@@ -88,12 +88,12 @@ func BenchmarkAPIEmbedded(b *testing.B) {
 		b.Fatal(err)
 	}
 	b.Cleanup(func() { _ = st.Close() })
-	benchStore(b, st)
+	benchStore(b, st, "embedded")
 }
 
 func BenchmarkAPINeo4j(b *testing.B) {
 	neo4jtest.Require(b)
-	benchStore(b, neo4jtest.Open(b))
+	benchStore(b, neo4jtest.Open(b), "neo4j")
 }
 
 func body(q string, vars map[string]any) []byte {

@@ -40,13 +40,13 @@ func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout
 		f.store.data = dir
 	}
 	reg := newRegistry()
-	st, _, err := f.store.open(ctx, log, reg)
+	st, backend, err := f.store.open(ctx, log, reg)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
 	start := time.Now()
-	n, err := loadDemo(ctx, st, demo.Config{Seed: seed, People: people})
+	n, err := loadDemo(ctx, st, demo.Config{Seed: seed, People: people}, demoBatchSize(backend))
 	if err != nil {
 		return err
 	}
@@ -55,10 +55,20 @@ func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout
 	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api), log, stdout, f.shutdownTimeout)
 }
 
+// demoBatchSize is the writes per transaction when loading the demo: the
+// embedded store is fastest with large batches; Neo4j keeps each
+// transaction's state on its heap, so smaller ones suit a modest server.
+func demoBatchSize(backend string) int {
+	if backend == "neo4j" {
+		return 2000
+	}
+	return 20000
+}
+
 // loadDemo writes the generated data set into st, batch by batch.
-func loadDemo(ctx context.Context, st care.Store, cfg demo.Config) (int, error) {
+func loadDemo(ctx context.Context, st care.Store, cfg demo.Config, batchSize int) (int, error) {
 	total := 0
-	err := demo.Generate(cfg, 20000, func(b care.Batch) error {
+	err := demo.Generate(cfg, batchSize, func(b care.Batch) error {
 		if _, err := st.Apply(ctx, b); err != nil {
 			return err
 		}
