@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/rs/zerolog"
@@ -77,6 +78,12 @@ func ErrorPresenter(log zerolog.Logger, requestID RequestIDFunc) graphql.ErrorPr
 			}
 			out.Extensions = ext
 			return &out
+		}
+		// gqlgen refuses introspection with a plain error: it is the
+		// caller's request that is not allowed, not a fault.
+		if strings.HasSuffix(err.Error(), "introspection disabled") {
+			return &gqlerror.Error{Message: "introspection is disabled on this server", Path: graphql.GetPath(ctx),
+				Extensions: map[string]any{"code": CodeForbidden}}
 		}
 		log.Error().Str("request_id", requestID(ctx)).Str("path", graphql.GetPath(ctx).String()).
 			Err(err).Msg("graphql internal error")

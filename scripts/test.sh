@@ -43,6 +43,15 @@ else
   say "using Neo4j at $NEO4J_URI"
 fi
 
+say "cross-check dependencies (NetworkX, igraph from Debian)"
+if ! ./scripts/crosscheck/ensure-deps.sh; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: python3-networkx could not be installed and CI=true: the cross-check must run in CI." >&2
+    exit 1
+  fi
+  echo "!!! NetworkX unavailable: the network cross-check will be SKIPPED !!!" >&2
+fi
+
 say "go test -race (all packages)"
 # -v so that each package's passes, skips and the suites' own lines are
 # counted below; the console shows everything but the per-test RUN/PASS noise.
