@@ -2,7 +2,9 @@ package graph
 
 import (
 	"github.com/careweb/careweb/graph/model"
+	"github.com/careweb/careweb/internal/analysis"
 	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/metricsvc"
 )
 
 // Estimated sizes of lists that are not paged, for query complexity: a
@@ -31,6 +33,12 @@ func pageSize(first, last *int) int {
 // NewConfig returns the executable schema's configuration: the resolvers
 // and the complexity of every list field.
 func NewConfig(r *Resolver) Config {
+	if r.Metrics == nil && r.Store != nil {
+		// Nothing wired in: metrics over the resolvers' own store, dropped
+		// on every write made through it.
+		r.Metrics = metricsvc.New(r.Store, metricsvc.Options{})
+		r.Store = r.Metrics.Wrap(r.Store)
+	}
 	c := Config{Resolvers: r}
 	conn := func(child int, first, last *int) int { return 1 + child*pageSize(first, last) }
 	c.Complexity.Query.People = func(child int, _ *model.NodeFilter, _ *care.SortOrder, first *int, _ *string, last *int, _ *string) int {
@@ -65,5 +73,13 @@ func NewConfig(r *Resolver) Config {
 	c.Complexity.CareWeb.Professionals = web
 	c.Complexity.CareWeb.Coordinators = web
 	c.Complexity.CareWeb.Organisations = web
+	c.Complexity.Person.Continuity = func(child int, _ *analysis.Level, _, _ *care.Date, _ *int) int { return metricCost + child }
+	c.Complexity.Person.Fragmentation = func(child int, _, _ *care.Date, _ *int) int { return metricCost + child }
+	c.Complexity.Person.Handoffs = func(child int, _, _ *care.Date) int { return metricCost + child }
+	c.Complexity.Person.CoordinatorTenure = func(child int, _ *care.Date) int { return metricCost + child }
+	c.Complexity.Person.StaffChurn = func(child int, _, _ *care.Date, _ *analysis.Period) int { return metricCost + child }
+	c.Complexity.Query.MetricsSummary = func(child int, _ *string, _, _ *care.Date, _ *analysis.Level, _ *int, _, _ *bool) int {
+		return summaryCost + child
+	}
 	return c
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/99designs/gqlgen/graphql/introspection"
 	"github.com/careweb/careweb/graph/model"
 	"github.com/careweb/careweb/graph/scalar"
+	"github.com/careweb/careweb/internal/analysis"
 	"github.com/careweb/careweb/internal/care"
 	gqlparser "github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -90,6 +91,12 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	CohortSummary struct {
+		Cohort  func(childComplexity int) int
+		Metrics func(childComplexity int) int
+		People  func(childComplexity int) int
+	}
+
 	Contact struct {
 		At                   func(childComplexity int) int
 		ID                   func(childComplexity int) int
@@ -113,9 +120,100 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	Continuity struct {
+		Coc                func(childComplexity int) int
+		Contacts           func(childComplexity int) int
+		From               func(childComplexity int) int
+		Hhi                func(childComplexity int) int
+		Kpc                func(childComplexity int) int
+		Level              func(childComplexity int) int
+		MinContacts        func(childComplexity int) int
+		Mmci               func(childComplexity int) int
+		Nulls              func(childComplexity int) int
+		Providers          func(childComplexity int) int
+		Secon              func(childComplexity int) int
+		To                 func(childComplexity int) int
+		UnresolvedContacts func(childComplexity int) int
+		Upc                func(childComplexity int) int
+		UsualProvider      func(childComplexity int) int
+		UsualProviderDays  func(childComplexity int) int
+		UsualProviderSince func(childComplexity int) int
+		UsualSector        func(childComplexity int) int
+	}
+
+	CoordinatorTenure struct {
+		AsOf        func(childComplexity int) int
+		Coordinator func(childComplexity int) int
+		Days        func(childComplexity int) int
+		Nulls       func(childComplexity int) int
+		Since       func(childComplexity int) int
+	}
+
 	DeletePayload struct {
 		ID      func(childComplexity int) int
 		Removed func(childComplexity int) int
+	}
+
+	Fragmentation struct {
+		CareDensity                   func(childComplexity int) int
+		CarerBridgingShare            func(childComplexity int) int
+		CarerDependency               func(childComplexity int) int
+		Carers                        func(childComplexity int) int
+		DistanceWeightedFragmentation func(childComplexity int) int
+		Fci                           func(childComplexity int) int
+		From                          func(childComplexity int) int
+		MinContacts                   func(childComplexity int) int
+		NetworkFragmentation          func(childComplexity int) int
+		Nulls                         func(childComplexity int) int
+		Organisations                 func(childComplexity int) int
+		ProfessionalFragmentation     func(childComplexity int) int
+		Professionals                 func(childComplexity int) int
+		Sectors                       func(childComplexity int) int
+		To                            func(childComplexity int) int
+	}
+
+	Handoffs struct {
+		CrossOrganisation         func(childComplexity int) int
+		CrossSector               func(childComplexity int) int
+		From                      func(childComplexity int) int
+		Nulls                     func(childComplexity int) int
+		PerContact                func(childComplexity int) int
+		PerMonth                  func(childComplexity int) int
+		SettingTransitions        func(childComplexity int) int
+		SettingTransitionsPerYear func(childComplexity int) int
+		Supported                 func(childComplexity int) int
+		To                        func(childComplexity int) int
+		Total                     func(childComplexity int) int
+		UnknownOrganisation       func(childComplexity int) int
+		UnknownSector             func(childComplexity int) int
+		Unsupported               func(childComplexity int) int
+	}
+
+	MetricDistribution struct {
+		Count          func(childComplexity int) int
+		Max            func(childComplexity int) int
+		Mean           func(childComplexity int) int
+		Median         func(childComplexity int) int
+		Metric         func(childComplexity int) int
+		Min            func(childComplexity int) int
+		NullStatistics func(childComplexity int) int
+		Nulls          func(childComplexity int) int
+		Proposal       func(childComplexity int) int
+		Q1             func(childComplexity int) int
+		Q3             func(childComplexity int) int
+	}
+
+	MetricsSummary struct {
+		AsOf         func(childComplexity int) int
+		Cohort       func(childComplexity int) int
+		From         func(childComplexity int) int
+		Groups       func(childComplexity int) int
+		Level        func(childComplexity int) int
+		MinContacts  func(childComplexity int) int
+		People       func(childComplexity int) int
+		Proposals    func(childComplexity int) int
+		SmallNumbers func(childComplexity int) int
+		To           func(childComplexity int) int
 	}
 
 	Mutation struct {
@@ -151,6 +249,18 @@ type ComplexityRoot struct {
 		Node   func(childComplexity int) int
 	}
 
+	NullCount struct {
+		Count   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
+	}
+
+	NullReason struct {
+		Field   func(childComplexity int) int
+		Message func(childComplexity int) int
+		Reason  func(childComplexity int) int
+	}
+
 	Organisation struct {
 		ID            func(childComplexity int) int
 		Kind          func(childComplexity int) int
@@ -181,14 +291,19 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
-		Contacts      func(childComplexity int, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) int
-		ID            func(childComplexity int) int
-		Kind          func(childComplexity int) int
-		Locality      func(childComplexity int) int
-		Name          func(childComplexity int) int
-		Referrals     func(childComplexity int, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) int
-		Relationships func(childComplexity int, types []care.RelType, from *care.Date, to *care.Date) int
-		Web           func(childComplexity int, asOf *care.Date, from *care.Date, to *care.Date) int
+		Contacts          func(childComplexity int, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) int
+		Continuity        func(childComplexity int, level *analysis.Level, from *care.Date, to *care.Date, minContacts *int) int
+		CoordinatorTenure func(childComplexity int, asOf *care.Date) int
+		Fragmentation     func(childComplexity int, from *care.Date, to *care.Date, minContacts *int) int
+		Handoffs          func(childComplexity int, from *care.Date, to *care.Date) int
+		ID                func(childComplexity int) int
+		Kind              func(childComplexity int) int
+		Locality          func(childComplexity int) int
+		Name              func(childComplexity int) int
+		Referrals         func(childComplexity int, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) int
+		Relationships     func(childComplexity int, types []care.RelType, from *care.Date, to *care.Date) int
+		StaffChurn        func(childComplexity int, from *care.Date, to *care.Date, period *analysis.Period) int
+		Web               func(childComplexity int, asOf *care.Date, from *care.Date, to *care.Date) int
 	}
 
 	PersonConnection struct {
@@ -226,16 +341,17 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Carer         func(childComplexity int, id string) int
-		Carers        func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		Node          func(childComplexity int, id string) int
-		Organisation  func(childComplexity int, id string) int
-		Organisations func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		People        func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		Person        func(childComplexity int, id string) int
-		Professional  func(childComplexity int, id string) int
-		Professionals func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		Search        func(childComplexity int, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) int
+		Carer          func(childComplexity int, id string) int
+		Carers         func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		MetricsSummary func(childComplexity int, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) int
+		Node           func(childComplexity int, id string) int
+		Organisation   func(childComplexity int, id string) int
+		Organisations  func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		People         func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		Person         func(childComplexity int, id string) int
+		Professional   func(childComplexity int, id string) int
+		Professionals  func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		Search         func(childComplexity int, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) int
 	}
 
 	Referral struct {
@@ -272,6 +388,20 @@ type ComplexityRoot struct {
 		Start        func(childComplexity int) int
 		To           func(childComplexity int) int
 		Type         func(childComplexity int) int
+	}
+
+	StaffChurn struct {
+		Joined  func(childComplexity int) int
+		Left    func(childComplexity int) int
+		Period  func(childComplexity int) int
+		Periods func(childComplexity int) int
+	}
+
+	StaffChurnPeriod struct {
+		From   func(childComplexity int) int
+		Joined func(childComplexity int) int
+		Left   func(childComplexity int) int
+		To     func(childComplexity int) int
 	}
 
 	Subscription struct {
@@ -340,6 +470,11 @@ type PersonResolver interface {
 	Web(ctx context.Context, obj *model.Person, asOf *care.Date, from *care.Date, to *care.Date) (*model.CareWeb, error)
 	Contacts(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) (*model.ContactConnection, error)
 	Referrals(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) (*model.ReferralConnection, error)
+	Continuity(ctx context.Context, obj *model.Person, level *analysis.Level, from *care.Date, to *care.Date, minContacts *int) (*model.Continuity, error)
+	Fragmentation(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, minContacts *int) (*model.Fragmentation, error)
+	Handoffs(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date) (*model.Handoffs, error)
+	CoordinatorTenure(ctx context.Context, obj *model.Person, asOf *care.Date) (*model.CoordinatorTenure, error)
+	StaffChurn(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, period *analysis.Period) (*model.StaffChurn, error)
 }
 type ProfessionalResolver interface {
 	Relationships(ctx context.Context, obj *model.Professional, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error)
@@ -356,6 +491,7 @@ type QueryResolver interface {
 	Professionals(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.ProfessionalConnection, error)
 	Organisations(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.OrganisationConnection, error)
 	Search(ctx context.Context, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) (*model.NodeConnection, error)
+	MetricsSummary(ctx context.Context, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) (*model.MetricsSummary, error)
 }
 type ReferralResolver interface {
 	Person(ctx context.Context, obj *model.Referral) (*model.Person, error)
@@ -571,6 +707,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.CarerEdge.Node(childComplexity), true
 
+	case "CohortSummary.cohort":
+		if e.ComplexityRoot.CohortSummary.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortSummary.Cohort(childComplexity), true
+	case "CohortSummary.metrics":
+		if e.ComplexityRoot.CohortSummary.Metrics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortSummary.Metrics(childComplexity), true
+	case "CohortSummary.people":
+		if e.ComplexityRoot.CohortSummary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CohortSummary.People(childComplexity), true
+
 	case "Contact.at":
 		if e.ComplexityRoot.Contact.At == nil {
 			break
@@ -658,6 +813,146 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.ContactEdge.Node(childComplexity), true
 
+	case "Continuity.coc":
+		if e.ComplexityRoot.Continuity.Coc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Coc(childComplexity), true
+	case "Continuity.contacts":
+		if e.ComplexityRoot.Continuity.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Contacts(childComplexity), true
+	case "Continuity.from":
+		if e.ComplexityRoot.Continuity.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.From(childComplexity), true
+	case "Continuity.hhi":
+		if e.ComplexityRoot.Continuity.Hhi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Hhi(childComplexity), true
+	case "Continuity.kpc":
+		if e.ComplexityRoot.Continuity.Kpc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Kpc(childComplexity), true
+	case "Continuity.level":
+		if e.ComplexityRoot.Continuity.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Level(childComplexity), true
+	case "Continuity.minContacts":
+		if e.ComplexityRoot.Continuity.MinContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.MinContacts(childComplexity), true
+	case "Continuity.mmci":
+		if e.ComplexityRoot.Continuity.Mmci == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Mmci(childComplexity), true
+	case "Continuity.nulls":
+		if e.ComplexityRoot.Continuity.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Nulls(childComplexity), true
+	case "Continuity.providers":
+		if e.ComplexityRoot.Continuity.Providers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Providers(childComplexity), true
+	case "Continuity.secon":
+		if e.ComplexityRoot.Continuity.Secon == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Secon(childComplexity), true
+	case "Continuity.to":
+		if e.ComplexityRoot.Continuity.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.To(childComplexity), true
+	case "Continuity.unresolvedContacts":
+		if e.ComplexityRoot.Continuity.UnresolvedContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.UnresolvedContacts(childComplexity), true
+	case "Continuity.upc":
+		if e.ComplexityRoot.Continuity.Upc == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.Upc(childComplexity), true
+	case "Continuity.usualProvider":
+		if e.ComplexityRoot.Continuity.UsualProvider == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.UsualProvider(childComplexity), true
+	case "Continuity.usualProviderDays":
+		if e.ComplexityRoot.Continuity.UsualProviderDays == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.UsualProviderDays(childComplexity), true
+	case "Continuity.usualProviderSince":
+		if e.ComplexityRoot.Continuity.UsualProviderSince == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.UsualProviderSince(childComplexity), true
+	case "Continuity.usualSector":
+		if e.ComplexityRoot.Continuity.UsualSector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Continuity.UsualSector(childComplexity), true
+
+	case "CoordinatorTenure.asOf":
+		if e.ComplexityRoot.CoordinatorTenure.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinatorTenure.AsOf(childComplexity), true
+	case "CoordinatorTenure.coordinator":
+		if e.ComplexityRoot.CoordinatorTenure.Coordinator == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinatorTenure.Coordinator(childComplexity), true
+	case "CoordinatorTenure.days":
+		if e.ComplexityRoot.CoordinatorTenure.Days == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinatorTenure.Days(childComplexity), true
+	case "CoordinatorTenure.nulls":
+		if e.ComplexityRoot.CoordinatorTenure.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinatorTenure.Nulls(childComplexity), true
+	case "CoordinatorTenure.since":
+		if e.ComplexityRoot.CoordinatorTenure.Since == nil {
+			break
+		}
+
+		return e.ComplexityRoot.CoordinatorTenure.Since(childComplexity), true
+
 	case "DeletePayload.id":
 		if e.ComplexityRoot.DeletePayload.ID == nil {
 			break
@@ -670,6 +965,310 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DeletePayload.Removed(childComplexity), true
+
+	case "Fragmentation.careDensity":
+		if e.ComplexityRoot.Fragmentation.CareDensity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.CareDensity(childComplexity), true
+	case "Fragmentation.carerBridgingShare":
+		if e.ComplexityRoot.Fragmentation.CarerBridgingShare == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.CarerBridgingShare(childComplexity), true
+	case "Fragmentation.carerDependency":
+		if e.ComplexityRoot.Fragmentation.CarerDependency == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.CarerDependency(childComplexity), true
+	case "Fragmentation.carers":
+		if e.ComplexityRoot.Fragmentation.Carers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Carers(childComplexity), true
+	case "Fragmentation.distanceWeightedFragmentation":
+		if e.ComplexityRoot.Fragmentation.DistanceWeightedFragmentation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.DistanceWeightedFragmentation(childComplexity), true
+	case "Fragmentation.fci":
+		if e.ComplexityRoot.Fragmentation.Fci == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Fci(childComplexity), true
+	case "Fragmentation.from":
+		if e.ComplexityRoot.Fragmentation.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.From(childComplexity), true
+	case "Fragmentation.minContacts":
+		if e.ComplexityRoot.Fragmentation.MinContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.MinContacts(childComplexity), true
+	case "Fragmentation.networkFragmentation":
+		if e.ComplexityRoot.Fragmentation.NetworkFragmentation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.NetworkFragmentation(childComplexity), true
+	case "Fragmentation.nulls":
+		if e.ComplexityRoot.Fragmentation.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Nulls(childComplexity), true
+	case "Fragmentation.organisations":
+		if e.ComplexityRoot.Fragmentation.Organisations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Organisations(childComplexity), true
+	case "Fragmentation.professionalFragmentation":
+		if e.ComplexityRoot.Fragmentation.ProfessionalFragmentation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.ProfessionalFragmentation(childComplexity), true
+	case "Fragmentation.professionals":
+		if e.ComplexityRoot.Fragmentation.Professionals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Professionals(childComplexity), true
+	case "Fragmentation.sectors":
+		if e.ComplexityRoot.Fragmentation.Sectors == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.Sectors(childComplexity), true
+	case "Fragmentation.to":
+		if e.ComplexityRoot.Fragmentation.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Fragmentation.To(childComplexity), true
+
+	case "Handoffs.crossOrganisation":
+		if e.ComplexityRoot.Handoffs.CrossOrganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.CrossOrganisation(childComplexity), true
+	case "Handoffs.crossSector":
+		if e.ComplexityRoot.Handoffs.CrossSector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.CrossSector(childComplexity), true
+	case "Handoffs.from":
+		if e.ComplexityRoot.Handoffs.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.From(childComplexity), true
+	case "Handoffs.nulls":
+		if e.ComplexityRoot.Handoffs.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.Nulls(childComplexity), true
+	case "Handoffs.perContact":
+		if e.ComplexityRoot.Handoffs.PerContact == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.PerContact(childComplexity), true
+	case "Handoffs.perMonth":
+		if e.ComplexityRoot.Handoffs.PerMonth == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.PerMonth(childComplexity), true
+	case "Handoffs.settingTransitions":
+		if e.ComplexityRoot.Handoffs.SettingTransitions == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.SettingTransitions(childComplexity), true
+	case "Handoffs.settingTransitionsPerYear":
+		if e.ComplexityRoot.Handoffs.SettingTransitionsPerYear == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.SettingTransitionsPerYear(childComplexity), true
+	case "Handoffs.supported":
+		if e.ComplexityRoot.Handoffs.Supported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.Supported(childComplexity), true
+	case "Handoffs.to":
+		if e.ComplexityRoot.Handoffs.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.To(childComplexity), true
+	case "Handoffs.total":
+		if e.ComplexityRoot.Handoffs.Total == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.Total(childComplexity), true
+	case "Handoffs.unknownOrganisation":
+		if e.ComplexityRoot.Handoffs.UnknownOrganisation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.UnknownOrganisation(childComplexity), true
+	case "Handoffs.unknownSector":
+		if e.ComplexityRoot.Handoffs.UnknownSector == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.UnknownSector(childComplexity), true
+	case "Handoffs.unsupported":
+		if e.ComplexityRoot.Handoffs.Unsupported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Handoffs.Unsupported(childComplexity), true
+
+	case "MetricDistribution.count":
+		if e.ComplexityRoot.MetricDistribution.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Count(childComplexity), true
+	case "MetricDistribution.max":
+		if e.ComplexityRoot.MetricDistribution.Max == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Max(childComplexity), true
+	case "MetricDistribution.mean":
+		if e.ComplexityRoot.MetricDistribution.Mean == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Mean(childComplexity), true
+	case "MetricDistribution.median":
+		if e.ComplexityRoot.MetricDistribution.Median == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Median(childComplexity), true
+	case "MetricDistribution.metric":
+		if e.ComplexityRoot.MetricDistribution.Metric == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Metric(childComplexity), true
+	case "MetricDistribution.min":
+		if e.ComplexityRoot.MetricDistribution.Min == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Min(childComplexity), true
+	case "MetricDistribution.nullStatistics":
+		if e.ComplexityRoot.MetricDistribution.NullStatistics == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.NullStatistics(childComplexity), true
+	case "MetricDistribution.nulls":
+		if e.ComplexityRoot.MetricDistribution.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Nulls(childComplexity), true
+	case "MetricDistribution.proposal":
+		if e.ComplexityRoot.MetricDistribution.Proposal == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Proposal(childComplexity), true
+	case "MetricDistribution.q1":
+		if e.ComplexityRoot.MetricDistribution.Q1 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Q1(childComplexity), true
+	case "MetricDistribution.q3":
+		if e.ComplexityRoot.MetricDistribution.Q3 == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricDistribution.Q3(childComplexity), true
+
+	case "MetricsSummary.asOf":
+		if e.ComplexityRoot.MetricsSummary.AsOf == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.AsOf(childComplexity), true
+	case "MetricsSummary.cohort":
+		if e.ComplexityRoot.MetricsSummary.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Cohort(childComplexity), true
+	case "MetricsSummary.from":
+		if e.ComplexityRoot.MetricsSummary.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.From(childComplexity), true
+	case "MetricsSummary.groups":
+		if e.ComplexityRoot.MetricsSummary.Groups == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Groups(childComplexity), true
+	case "MetricsSummary.level":
+		if e.ComplexityRoot.MetricsSummary.Level == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Level(childComplexity), true
+	case "MetricsSummary.minContacts":
+		if e.ComplexityRoot.MetricsSummary.MinContacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.MinContacts(childComplexity), true
+	case "MetricsSummary.people":
+		if e.ComplexityRoot.MetricsSummary.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.People(childComplexity), true
+	case "MetricsSummary.proposals":
+		if e.ComplexityRoot.MetricsSummary.Proposals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.Proposals(childComplexity), true
+	case "MetricsSummary.smallNumbers":
+		if e.ComplexityRoot.MetricsSummary.SmallNumbers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.SmallNumbers(childComplexity), true
+	case "MetricsSummary.to":
+		if e.ComplexityRoot.MetricsSummary.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.MetricsSummary.To(childComplexity), true
 
 	case "Mutation.addRelationship":
 		if e.ComplexityRoot.Mutation.AddRelationship == nil {
@@ -908,6 +1507,44 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.NodeEdge.Node(childComplexity), true
 
+	case "NullCount.count":
+		if e.ComplexityRoot.NullCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullCount.Count(childComplexity), true
+	case "NullCount.message":
+		if e.ComplexityRoot.NullCount.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullCount.Message(childComplexity), true
+	case "NullCount.reason":
+		if e.ComplexityRoot.NullCount.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullCount.Reason(childComplexity), true
+
+	case "NullReason.field":
+		if e.ComplexityRoot.NullReason.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullReason.Field(childComplexity), true
+	case "NullReason.message":
+		if e.ComplexityRoot.NullReason.Message == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullReason.Message(childComplexity), true
+	case "NullReason.reason":
+		if e.ComplexityRoot.NullReason.Reason == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NullReason.Reason(childComplexity), true
+
 	case "Organisation.id":
 		if e.ComplexityRoot.Organisation.ID == nil {
 			break
@@ -1035,6 +1672,50 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Contacts(childComplexity, args["from"].(*care.Date), args["to"].(*care.Date), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Person.continuity":
+		if e.ComplexityRoot.Person.Continuity == nil {
+			break
+		}
+
+		args, err := ec.field_Person_continuity_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Continuity(childComplexity, args["level"].(*analysis.Level), args["from"].(*care.Date), args["to"].(*care.Date), args["minContacts"].(*int)), true
+	case "Person.coordinatorTenure":
+		if e.ComplexityRoot.Person.CoordinatorTenure == nil {
+			break
+		}
+
+		args, err := ec.field_Person_coordinatorTenure_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.CoordinatorTenure(childComplexity, args["asOf"].(*care.Date)), true
+	case "Person.fragmentation":
+		if e.ComplexityRoot.Person.Fragmentation == nil {
+			break
+		}
+
+		args, err := ec.field_Person_fragmentation_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Fragmentation(childComplexity, args["from"].(*care.Date), args["to"].(*care.Date), args["minContacts"].(*int)), true
+	case "Person.handoffs":
+		if e.ComplexityRoot.Person.Handoffs == nil {
+			break
+		}
+
+		args, err := ec.field_Person_handoffs_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.Handoffs(childComplexity, args["from"].(*care.Date), args["to"].(*care.Date)), true
 	case "Person.id":
 		if e.ComplexityRoot.Person.ID == nil {
 			break
@@ -1081,6 +1762,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Person.Relationships(childComplexity, args["types"].([]care.RelType), args["from"].(*care.Date), args["to"].(*care.Date)), true
+	case "Person.staffChurn":
+		if e.ComplexityRoot.Person.StaffChurn == nil {
+			break
+		}
+
+		args, err := ec.field_Person_staffChurn_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Person.StaffChurn(childComplexity, args["from"].(*care.Date), args["to"].(*care.Date), args["period"].(*analysis.Period)), true
 	case "Person.web":
 		if e.ComplexityRoot.Person.Web == nil {
 			break
@@ -1245,6 +1937,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Query.Carers(childComplexity, args["filter"].(*model.NodeFilter), args["sort"].(*care.SortOrder), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
 
+	case "Query.metricsSummary":
+		if e.ComplexityRoot.Query.MetricsSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_metricsSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.MetricsSummary(childComplexity, args["cohort"].(*string), args["from"].(*care.Date), args["to"].(*care.Date), args["level"].(*analysis.Level), args["minContacts"].(*int), args["proposals"].(*bool), args["suppressSmallNumbers"].(*bool)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -1486,6 +2189,56 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
+
+	case "StaffChurn.joined":
+		if e.ComplexityRoot.StaffChurn.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurn.Joined(childComplexity), true
+	case "StaffChurn.left":
+		if e.ComplexityRoot.StaffChurn.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurn.Left(childComplexity), true
+	case "StaffChurn.period":
+		if e.ComplexityRoot.StaffChurn.Period == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurn.Period(childComplexity), true
+	case "StaffChurn.periods":
+		if e.ComplexityRoot.StaffChurn.Periods == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurn.Periods(childComplexity), true
+
+	case "StaffChurnPeriod.from":
+		if e.ComplexityRoot.StaffChurnPeriod.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurnPeriod.From(childComplexity), true
+	case "StaffChurnPeriod.joined":
+		if e.ComplexityRoot.StaffChurnPeriod.Joined == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurnPeriod.Joined(childComplexity), true
+	case "StaffChurnPeriod.left":
+		if e.ComplexityRoot.StaffChurnPeriod.Left == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurnPeriod.Left(childComplexity), true
+	case "StaffChurnPeriod.to":
+		if e.ComplexityRoot.StaffChurnPeriod.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.StaffChurnPeriod.To(childComplexity), true
 
 	case "Subscription.webChanged":
 		if e.ComplexityRoot.Subscription.WebChanged == nil {
@@ -2452,6 +3205,317 @@ type Subscription {
   "Fires whenever anything in the person's web changes (graphql-transport-ws). Slow subscribers miss events rather than slow the service."
   webChanged(personId: ID!): WebChange!
 }
+
+# ---------------------------------------------------------------------------
+# Metrics (METRICS-REFERENCE Part 1; definitions, citations and edge cases in
+# docs/metrics.md). Part 1's field names are binding; everything CareWeb adds
+# beyond Part 1 says PROPOSAL in its description.
+# ---------------------------------------------------------------------------
+
+"What counts as a provider in the continuity indices (METRICS-REFERENCE Part 1, rule 4)."
+enum ContinuityLevel {
+  "Each professional is a provider. The default."
+  PROFESSIONAL
+  "The contact's recorded organisation, else the professional's WORKS_IN organisation active on the contact's day. Contacts with neither are left out (see ` + "`" + `unresolvedContacts` + "`" + `)."
+  ORGANISATION
+  "That organisation's sector."
+  SECTOR
+}
+
+"The calendar periods staff churn is counted in (UTC)."
+enum ChurnPeriod {
+  "Calendar months."
+  MONTH
+  "Calendar quarters (January–March, April–June, ...). The default."
+  QUARTER
+}
+
+"""
+Why a value is null. CareWeb never reports an undefined metric as 0: each null
+number comes with its reason in the ` + "`" + `nulls` + "`" + ` list of the object it belongs to.
+"""
+type NullReason {
+  "The field that is null, as named in its object (e.g. ` + "`" + `coc` + "`" + `, ` + "`" + `careDensity` + "`" + `, ` + "`" + `mean` + "`" + `)."
+  field: String!
+  """
+  A stable code: NO_CONTACTS, BELOW_MIN_CONTACTS, SINGLE_CONTACT, TOO_FEW_NODES,
+  NO_PAIRS, TOO_FEW_PROVIDERS, NO_TIME, NO_POPULATION, POPULATION_WINDOW,
+  UNKNOWN_PROFESSIONAL, NO_COORDINATOR, UNKNOWN_START, SUPPRESSED, NO_VALUES or
+  INVALID_INPUT (docs/metrics.md explains each).
+  """
+  reason: String!
+  "The reason in words."
+  message: String!
+}
+
+"""
+A person's relational continuity in a window, at a level (METRICS-REFERENCE Part 1,
+rules 1–7). Contacts are counted after rule 2's deduplication: one per
+professional per UTC day. Every ratio is null below ` + "`" + `minContacts` + "`" + `.
+"""
+type Continuity {
+  "The level providers are counted at."
+  level: ContinuityLevel!
+  "The window's first day (null: open)."
+  from: Date
+  "The window's last day (null: open)."
+  to: Date
+  "The minimum number of contacts below which every ratio is null."
+  minContacts: Int!
+  "N: the contacts in the window after deduplication that have a provider at this level. Never null."
+  contacts: Int!
+  "M: the distinct providers among them. Never null."
+  providers: Int!
+  "Usual Provider of Care (Breslau & Reeb 1975), most-frequent-provider variant: max n_i / N. Range [1/N, 1]."
+  upc: Float
+  "Bice–Boxerman Continuity of Care index (1977): (Σ n_i² − N) / (N(N − 1)). Range [0, 1]; null for N < 2."
+  coc: Float
+  "Herfindahl–Hirschman concentration of contacts: Σ (n_i/N)². Range [1/M, 1]."
+  hhi: Float
+  "Sequential Continuity (Steinwachs 1979): the share of consecutive pairs of contacts with the same provider. Range [0, 1]; null for N < 2."
+  secon: Float
+  "Modified Modified Continuity Index (Magill & Senf 1987): (10N − 10M + 1)/(10N − 9). Range (0, 1]."
+  mmci: Float
+  "Known Provider Continuity [PROPOSAL for the exact rule, after Paul et al. 2018]: the share of contacts whose provider was seen in the 365 days before (history before the window included). Range [0, 1]."
+  kpc: Float
+  """
+  The usual provider (rule 6): the most-seen, ties to the named coordinator, then
+  the latest contact. A Professional at PROFESSIONAL level, an Organisation at
+  ORGANISATION level; always null at SECTOR level (see ` + "`" + `usualSector` + "`" + `), and null
+  when there are no contacts. Not subject to ` + "`" + `minContacts` + "`" + `.
+  """
+  usualProvider: Node
+  "The usual sector, at SECTOR level only (null at the other levels, and when there are no contacts)."
+  usualSector: Sector
+  "[PROPOSAL] The day of the first recorded contact with the usual provider, history before the window included."
+  usualProviderSince: Date
+  "[PROPOSAL] How long the relationship with the usual provider has lasted: days from ` + "`" + `usualProviderSince` + "`" + ` to the last contact with them in the window."
+  usualProviderDays: Int
+  "The window's contacts left out at ORGANISATION or SECTOR level because no organisation was recorded and the professional had no WORKS_IN active that day (always 0 at PROFESSIONAL level)."
+  unresolvedContacts: Int!
+  "Why each null field above is null."
+  nulls: [NullReason!]!
+}
+
+"""
+How fragmented a person's care is in a window (METRICS-REFERENCE Part 1, rules
+8–13). The web is the person, their carers with a CARES_FOR overlapping the
+window and the professionals involved in it or seen in it; its edges are the
+person to every member and the LINKED_TO overlapping the window between members.
+"""
+type Fragmentation {
+  "The window's first day (null: open)."
+  from: Date
+  "The window's last day (null: open)."
+  to: Date
+  "The minimum number of contacts below which ` + "`" + `fci` + "`" + ` is null."
+  minContacts: Int!
+  "Distinct professionals in the web. Never null."
+  professionals: Int!
+  "Distinct organisations of those professionals (their WORKS_IN in the window and their contacts' organisations). Never null."
+  organisations: Int!
+  "Distinct sectors of those organisations. Never null."
+  sectors: Int!
+  "[PROPOSAL] The carers in the web (not a Part 1 output)."
+  carers: Int!
+  "Fragmentation of Care Index (after Liu et al. 2010): 1 − Bice–Boxerman COC at ORGANISATION level. 0 = all care in one organisation, 1 = every contact at a different one."
+  fci: Float
+  "Borgatti's fragmentation F (2006) of the web without the person: the share of pairs of members that cannot reach each other. Range [0, 1]."
+  networkFragmentation: Float
+  "Borgatti's F of the professionals only (no person, no carers): do the professionals connect to each other at all? Range [0, 1]."
+  professionalFragmentation: Float
+  "Borgatti's distance-weighted fragmentation DF of the web without the person (1 − global efficiency). Range [0, 1]."
+  distanceWeightedFragmentation: Float
+  "[PROPOSAL] professionalFragmentation − networkFragmentation: how much of the professionals' connectedness runs through unpaid carers."
+  carerDependency: Float
+  "[PROPOSAL] Among pairs of the web's professionals in different organisations with no direct link, the share that have a carer of the web as a common neighbour: the carer as the bridge. Range [0, 1]."
+  carerBridgingShare: Float
+  "Care density (Pollack et al. 2013): the mean patient-sharing weight over pairs of the professionals the person saw in the window, the weights counting distinct people in the whole population seen by both. At least 1; compare only within one population."
+  careDensity: Float
+  "Why each null field above is null."
+  nulls: [NullReason!]!
+}
+
+"""
+The handoffs in a person's care in a window (METRICS-REFERENCE Part 1, rules
+14–15): switches of professional between consecutive contacts (deduplicated,
+in time order). Counts are never null.
+"""
+type Handoffs {
+  "The window's first day (null: open)."
+  from: Date
+  "The window's last day (null: open)."
+  to: Date
+  "Provider switches between consecutive contacts: (N − 1)(1 − SECON)."
+  total: Int!
+  "Switches whose organisations differ (a lower bound when ` + "`" + `unknownOrganisation` + "`" + ` > 0)."
+  crossOrganisation: Int!
+  "Switches whose sectors differ (a lower bound when ` + "`" + `unknownSector` + "`" + ` > 0)."
+  crossSector: Int!
+  "Switches with a referral from the first professional to the second dated between the two contacts, or a LINKED_TO between them (or between their different organisations) active on the second contact's day."
+  supported: Int!
+  "total − supported: the handoffs where the person or carer had to carry the story."
+  unsupported: Int!
+  "Switches where one side's organisation is unknown, so crossOrganisation could not decide."
+  unknownOrganisation: Int!
+  "Switches where one side's sector is unknown."
+  unknownSector: Int!
+  "[PROPOSAL] total ÷ N, the handoffs per contact."
+  perContact: Float
+  "[PROPOSAL] total per month of 365.25/12 days over the window (an open end is replaced by the first or last contact in it)."
+  perMonth: Float
+  "Changes of care setting between consecutive contacts that record one (Callahan et al. 2012)."
+  settingTransitions: Int!
+  "Setting transitions per person-year of 365.25 days over the same period as ` + "`" + `perMonth` + "`" + `."
+  settingTransitionsPerYear: Float
+  "Why each null field above is null."
+  nulls: [NullReason!]!
+}
+
+"[PROPOSAL] The named coordinator's time in post on a day."
+type CoordinatorTenure {
+  "The day asked about."
+  asOf: Date
+  "The professional whose INVOLVED_IN to the person is marked coordinator and active that day (the most recently named when several); null when nobody is."
+  coordinator: Professional
+  "When their coordinator role started, following back through consecutive coordinator relationships (null when unknown)."
+  since: Date
+  "Days from ` + "`" + `since` + "`" + ` to ` + "`" + `asOf` + "`" + `."
+  days: Int
+  "Why each null field above is null."
+  nulls: [NullReason!]!
+}
+
+"[PROPOSAL] Professionals joining and leaving a person's web over time."
+type StaffChurn {
+  "The length of the periods."
+  period: ChurnPeriod!
+  "Joins in all periods: a professional's first contact or INVOLVED_IN with the person, and each later INVOLVED_IN episode."
+  joined: Int!
+  "Leaves in all periods: the ends of INVOLVED_IN episodes (professionals known only from contacts never leave)."
+  left: Int!
+  "Each calendar period clipped to the window (an open start is the first event, an open end today), at most 1,200, the latest."
+  periods: [StaffChurnPeriod!]!
+}
+
+"[PROPOSAL] One period's staff churn."
+type StaffChurnPeriod {
+  "The period's first day."
+  from: Date!
+  "The period's last day."
+  to: Date!
+  "Professionals who joined in the period."
+  joined: Int!
+  "Professionals who left in the period."
+  left: Int!
+}
+
+extend type Person {
+  """
+  Relational continuity in a window (default: all time) at a level. BAD_USER_INPUT
+  when ` + "`" + `from` + "`" + ` is after ` + "`" + `to` + "`" + ` or ` + "`" + `minContacts` + "`" + ` is below 1.
+  """
+  continuity(level: ContinuityLevel = PROFESSIONAL, from: Date, to: Date, minContacts: Int = 2): Continuity!
+  """
+  Fragmentation in a window (default: all time). Care density needs the whole
+  population's patient-sharing network for the window, built on the first request
+  for that window and kept until the next write.
+  """
+  fragmentation(from: Date, to: Date, minContacts: Int = 2): Fragmentation!
+  "Handoffs in a window (default: all time)."
+  handoffs(from: Date, to: Date): Handoffs!
+  "[PROPOSAL] The named coordinator's time in post on ` + "`" + `asOf` + "`" + ` (default: today, UTC)."
+  coordinatorTenure(asOf: Date): CoordinatorTenure!
+  "[PROPOSAL] Staff churn in the person's web over a window (default: all time up to today), by calendar period."
+  staffChurn(from: Date, to: Date, period: ChurnPeriod = QUARTER): StaffChurn!
+}
+
+"How many people's value of a metric is null for one reason."
+type NullCount {
+  "The reason code (see NullReason)."
+  reason: String!
+  "The reason in words."
+  message: String!
+  "How many people; null when withheld by the small-number rule."
+  count: Int
+}
+
+"""
+One metric's distribution over one cohort. Statistics are over the people with a
+defined value (per-person means, not visit-weighted); quartiles are type 7 of
+Hyndman & Fan (R's default).
+"""
+type MetricDistribution {
+  "The metric, ` + "`" + `group.field` + "`" + ` with Part 1's names (e.g. ` + "`" + `continuity.upc` + "`" + `)."
+  metric: String!
+  "Whether the metric is a CareWeb PROPOSAL rather than a Part 1 measure."
+  proposal: Boolean!
+  "People with a defined value; null when withheld by the small-number rule."
+  count: Int
+  "The mean."
+  mean: Float
+  "The median."
+  median: Float
+  "The first quartile."
+  q1: Float
+  "The third quartile."
+  q3: Float
+  "The smallest value (always withheld under the small-number rule: it is one person's own)."
+  min: Float
+  "The largest value (always withheld under the small-number rule)."
+  max: Float
+  "People whose value is null, by reason."
+  nulls: [NullCount!]!
+  "Why each null statistic above is null (NO_VALUES or SUPPRESSED)."
+  nullStatistics: [NullReason!]!
+}
+
+"One cohort's distributions."
+type CohortSummary {
+  "The cohort's value: an organisation's or practice's id, a sector (e.g. ` + "`" + `primary_care` + "`" + `), a locality, or ` + "`" + `all` + "`" + `; null for the people without the attribute."
+  cohort: String
+  "The people in the cohort; null when withheld by the small-number rule."
+  people: Int
+  "Every per-person metric's distribution, Part 1's first, then (when asked) the proposals."
+  metrics: [MetricDistribution!]!
+}
+
+"The population distributions of every per-person metric, by cohort."
+type MetricsSummary {
+  "How people are grouped: all, organisation, practice, sector or locality."
+  cohort: String!
+  "The window's first day (null: open)."
+  from: Date
+  "The window's last day (null: open)."
+  to: Date
+  "The continuity level."
+  level: ContinuityLevel!
+  "The minimum number of contacts below which ratios are null."
+  minContacts: Int!
+  "The day the proposals (coordinator tenure, churn) are measured as of."
+  asOf: Date
+  "Whether the PROPOSAL metrics are included."
+  proposals: Boolean!
+  "The people summarised; null when withheld by the small-number rule."
+  people: Int
+  "Whether the small-number rule was applied: counts of 1 to 7 withheld, others rounded to the nearest 5, statistics of withheld groups and every minimum and maximum withheld."
+  smallNumbers: Boolean!
+  "The cohorts, in byte order of their value (the people without the attribute first)."
+  groups: [CohortSummary!]!
+}
+
+extend type Query {
+  """
+  Distributions (count, mean, median, quartiles, min, max, nulls by reason) of every
+  per-person metric over the whole population, by cohort: ` + "`" + `all` + "`" + `, ` + "`" + `organisation` + "`" + `
+  (the usual organisation), ` + "`" + `practice` + "`" + ` (the usual primary-care organisation),
+  ` + "`" + `sector` + "`" + ` (the usual sector) or ` + "`" + `locality` + "`" + `. An unknown cohort is BAD_USER_INPUT
+  naming ` + "`" + `cohort` + "`" + `. Computed in one pass over the population and kept until the
+  next write; on a large population the first request may end UNAVAILABLE while
+  the computation carries on — retry, or use ` + "`" + `careweb metrics summary` + "`" + `.
+  """
+  metricsSummary(cohort: String = "all", from: Date, to: Date, level: ContinuityLevel = PROFESSIONAL, minContacts: Int = 2, proposals: Boolean = false, suppressSmallNumbers: Boolean = false): MetricsSummary!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -2546,6 +3610,18 @@ func (ec *executionContext) childFields_CarerEdge(ctx context.Context, field gra
 	return nil, fmt.Errorf("no field named %q was found under type CarerEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_CohortSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohort":
+		return ec.fieldContext_CohortSummary_cohort(ctx, field)
+	case "people":
+		return ec.fieldContext_CohortSummary_people(ctx, field)
+	case "metrics":
+		return ec.fieldContext_CohortSummary_metrics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CohortSummary", field.Name)
+}
+
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2592,6 +3668,64 @@ func (ec *executionContext) childFields_ContactEdge(ctx context.Context, field g
 	return nil, fmt.Errorf("no field named %q was found under type ContactEdge", field.Name)
 }
 
+func (ec *executionContext) childFields_Continuity(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "level":
+		return ec.fieldContext_Continuity_level(ctx, field)
+	case "from":
+		return ec.fieldContext_Continuity_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Continuity_to(ctx, field)
+	case "minContacts":
+		return ec.fieldContext_Continuity_minContacts(ctx, field)
+	case "contacts":
+		return ec.fieldContext_Continuity_contacts(ctx, field)
+	case "providers":
+		return ec.fieldContext_Continuity_providers(ctx, field)
+	case "upc":
+		return ec.fieldContext_Continuity_upc(ctx, field)
+	case "coc":
+		return ec.fieldContext_Continuity_coc(ctx, field)
+	case "hhi":
+		return ec.fieldContext_Continuity_hhi(ctx, field)
+	case "secon":
+		return ec.fieldContext_Continuity_secon(ctx, field)
+	case "mmci":
+		return ec.fieldContext_Continuity_mmci(ctx, field)
+	case "kpc":
+		return ec.fieldContext_Continuity_kpc(ctx, field)
+	case "usualProvider":
+		return ec.fieldContext_Continuity_usualProvider(ctx, field)
+	case "usualSector":
+		return ec.fieldContext_Continuity_usualSector(ctx, field)
+	case "usualProviderSince":
+		return ec.fieldContext_Continuity_usualProviderSince(ctx, field)
+	case "usualProviderDays":
+		return ec.fieldContext_Continuity_usualProviderDays(ctx, field)
+	case "unresolvedContacts":
+		return ec.fieldContext_Continuity_unresolvedContacts(ctx, field)
+	case "nulls":
+		return ec.fieldContext_Continuity_nulls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Continuity", field.Name)
+}
+
+func (ec *executionContext) childFields_CoordinatorTenure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "asOf":
+		return ec.fieldContext_CoordinatorTenure_asOf(ctx, field)
+	case "coordinator":
+		return ec.fieldContext_CoordinatorTenure_coordinator(ctx, field)
+	case "since":
+		return ec.fieldContext_CoordinatorTenure_since(ctx, field)
+	case "days":
+		return ec.fieldContext_CoordinatorTenure_days(ctx, field)
+	case "nulls":
+		return ec.fieldContext_CoordinatorTenure_nulls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type CoordinatorTenure", field.Name)
+}
+
 func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "id":
@@ -2600,6 +3734,130 @@ func (ec *executionContext) childFields_DeletePayload(ctx context.Context, field
 		return ec.fieldContext_DeletePayload_removed(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DeletePayload", field.Name)
+}
+
+func (ec *executionContext) childFields_Fragmentation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Fragmentation_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Fragmentation_to(ctx, field)
+	case "minContacts":
+		return ec.fieldContext_Fragmentation_minContacts(ctx, field)
+	case "professionals":
+		return ec.fieldContext_Fragmentation_professionals(ctx, field)
+	case "organisations":
+		return ec.fieldContext_Fragmentation_organisations(ctx, field)
+	case "sectors":
+		return ec.fieldContext_Fragmentation_sectors(ctx, field)
+	case "carers":
+		return ec.fieldContext_Fragmentation_carers(ctx, field)
+	case "fci":
+		return ec.fieldContext_Fragmentation_fci(ctx, field)
+	case "networkFragmentation":
+		return ec.fieldContext_Fragmentation_networkFragmentation(ctx, field)
+	case "professionalFragmentation":
+		return ec.fieldContext_Fragmentation_professionalFragmentation(ctx, field)
+	case "distanceWeightedFragmentation":
+		return ec.fieldContext_Fragmentation_distanceWeightedFragmentation(ctx, field)
+	case "carerDependency":
+		return ec.fieldContext_Fragmentation_carerDependency(ctx, field)
+	case "carerBridgingShare":
+		return ec.fieldContext_Fragmentation_carerBridgingShare(ctx, field)
+	case "careDensity":
+		return ec.fieldContext_Fragmentation_careDensity(ctx, field)
+	case "nulls":
+		return ec.fieldContext_Fragmentation_nulls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Fragmentation", field.Name)
+}
+
+func (ec *executionContext) childFields_Handoffs(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_Handoffs_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Handoffs_to(ctx, field)
+	case "total":
+		return ec.fieldContext_Handoffs_total(ctx, field)
+	case "crossOrganisation":
+		return ec.fieldContext_Handoffs_crossOrganisation(ctx, field)
+	case "crossSector":
+		return ec.fieldContext_Handoffs_crossSector(ctx, field)
+	case "supported":
+		return ec.fieldContext_Handoffs_supported(ctx, field)
+	case "unsupported":
+		return ec.fieldContext_Handoffs_unsupported(ctx, field)
+	case "unknownOrganisation":
+		return ec.fieldContext_Handoffs_unknownOrganisation(ctx, field)
+	case "unknownSector":
+		return ec.fieldContext_Handoffs_unknownSector(ctx, field)
+	case "perContact":
+		return ec.fieldContext_Handoffs_perContact(ctx, field)
+	case "perMonth":
+		return ec.fieldContext_Handoffs_perMonth(ctx, field)
+	case "settingTransitions":
+		return ec.fieldContext_Handoffs_settingTransitions(ctx, field)
+	case "settingTransitionsPerYear":
+		return ec.fieldContext_Handoffs_settingTransitionsPerYear(ctx, field)
+	case "nulls":
+		return ec.fieldContext_Handoffs_nulls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Handoffs", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricDistribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "metric":
+		return ec.fieldContext_MetricDistribution_metric(ctx, field)
+	case "proposal":
+		return ec.fieldContext_MetricDistribution_proposal(ctx, field)
+	case "count":
+		return ec.fieldContext_MetricDistribution_count(ctx, field)
+	case "mean":
+		return ec.fieldContext_MetricDistribution_mean(ctx, field)
+	case "median":
+		return ec.fieldContext_MetricDistribution_median(ctx, field)
+	case "q1":
+		return ec.fieldContext_MetricDistribution_q1(ctx, field)
+	case "q3":
+		return ec.fieldContext_MetricDistribution_q3(ctx, field)
+	case "min":
+		return ec.fieldContext_MetricDistribution_min(ctx, field)
+	case "max":
+		return ec.fieldContext_MetricDistribution_max(ctx, field)
+	case "nulls":
+		return ec.fieldContext_MetricDistribution_nulls(ctx, field)
+	case "nullStatistics":
+		return ec.fieldContext_MetricDistribution_nullStatistics(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricDistribution", field.Name)
+}
+
+func (ec *executionContext) childFields_MetricsSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "cohort":
+		return ec.fieldContext_MetricsSummary_cohort(ctx, field)
+	case "from":
+		return ec.fieldContext_MetricsSummary_from(ctx, field)
+	case "to":
+		return ec.fieldContext_MetricsSummary_to(ctx, field)
+	case "level":
+		return ec.fieldContext_MetricsSummary_level(ctx, field)
+	case "minContacts":
+		return ec.fieldContext_MetricsSummary_minContacts(ctx, field)
+	case "asOf":
+		return ec.fieldContext_MetricsSummary_asOf(ctx, field)
+	case "proposals":
+		return ec.fieldContext_MetricsSummary_proposals(ctx, field)
+	case "people":
+		return ec.fieldContext_MetricsSummary_people(ctx, field)
+	case "smallNumbers":
+		return ec.fieldContext_MetricsSummary_smallNumbers(ctx, field)
+	case "groups":
+		return ec.fieldContext_MetricsSummary_groups(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type MetricsSummary", field.Name)
 }
 
 func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2624,6 +3882,30 @@ func (ec *executionContext) childFields_NodeEdge(ctx context.Context, field grap
 		return ec.fieldContext_NodeEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type NodeEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_NullCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "reason":
+		return ec.fieldContext_NullCount_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_NullCount_message(ctx, field)
+	case "count":
+		return ec.fieldContext_NullCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NullCount", field.Name)
+}
+
+func (ec *executionContext) childFields_NullReason(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_NullReason_field(ctx, field)
+	case "reason":
+		return ec.fieldContext_NullReason_reason(ctx, field)
+	case "message":
+		return ec.fieldContext_NullReason_message(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NullReason", field.Name)
 }
 
 func (ec *executionContext) childFields_Organisation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2702,6 +3984,16 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_contacts(ctx, field)
 	case "referrals":
 		return ec.fieldContext_Person_referrals(ctx, field)
+	case "continuity":
+		return ec.fieldContext_Person_continuity(ctx, field)
+	case "fragmentation":
+		return ec.fieldContext_Person_fragmentation(ctx, field)
+	case "handoffs":
+		return ec.fieldContext_Person_handoffs(ctx, field)
+	case "coordinatorTenure":
+		return ec.fieldContext_Person_coordinatorTenure(ctx, field)
+	case "staffChurn":
+		return ec.fieldContext_Person_staffChurn(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -2844,6 +4136,34 @@ func (ec *executionContext) childFields_Relationship(ctx context.Context, field 
 		return ec.fieldContext_Relationship_channel(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Relationship", field.Name)
+}
+
+func (ec *executionContext) childFields_StaffChurn(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "period":
+		return ec.fieldContext_StaffChurn_period(ctx, field)
+	case "joined":
+		return ec.fieldContext_StaffChurn_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_StaffChurn_left(ctx, field)
+	case "periods":
+		return ec.fieldContext_StaffChurn_periods(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffChurn", field.Name)
+}
+
+func (ec *executionContext) childFields_StaffChurnPeriod(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "from":
+		return ec.fieldContext_StaffChurnPeriod_from(ctx, field)
+	case "to":
+		return ec.fieldContext_StaffChurnPeriod_to(ctx, field)
+	case "joined":
+		return ec.fieldContext_StaffChurnPeriod_joined(ctx, field)
+	case "left":
+		return ec.fieldContext_StaffChurnPeriod_left(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type StaffChurnPeriod", field.Name)
 }
 
 func (ec *executionContext) childFields_WebChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3528,6 +4848,110 @@ func (ec *executionContext) field_Person_contacts_args(ctx context.Context, rawA
 	return args, nil
 }
 
+func (ec *executionContext) field_Person_continuity_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (*analysis.Level, error) {
+			return ec.unmarshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "minContacts",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minContacts"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_coordinatorTenure_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "asOf",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["asOf"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_fragmentation_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "minContacts",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minContacts"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_handoffs_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	return args, nil
+}
+
 func (ec *executionContext) field_Person_referrals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
 	var err error
 	args := map[string]any{}
@@ -3609,6 +5033,36 @@ func (ec *executionContext) field_Person_relationships_args(ctx context.Context,
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Person_staffChurn_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "period",
+		func(ctx context.Context, v any) (*analysis.Period, error) {
+			return ec.unmarshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["period"] = arg2
 	return args, nil
 }
 
@@ -3781,6 +5235,68 @@ func (ec *executionContext) field_Query_carers_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["before"] = arg5
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_metricsSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "cohort",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cohort"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "level",
+		func(ctx context.Context, v any) (*analysis.Level, error) {
+			return ec.unmarshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["level"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "minContacts",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minContacts"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "proposals",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["proposals"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "suppressSmallNumbers",
+		func(ctx context.Context, v any) (*bool, error) {
+			return ec.unmarshalOBoolean2ᚖbool(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["suppressSmallNumbers"] = arg6
 	return args, nil
 }
 
@@ -4943,6 +6459,84 @@ func (ec *executionContext) fieldContext_CarerEdge_node(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _CohortSummary_cohort(ctx context.Context, field graphql.CollectedField, obj *model.CohortSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortSummary_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohortSummary_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _CohortSummary_people(ctx context.Context, field graphql.CollectedField, obj *model.CohortSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortSummary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CohortSummary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CohortSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CohortSummary_metrics(ctx context.Context, field graphql.CollectedField, obj *model.CohortSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CohortSummary_metrics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metrics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.MetricDistribution) graphql.Marshaler {
+			return ec.marshalNMetricDistribution2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricDistributionᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CohortSummary_metrics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CohortSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricDistribution(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5328,6 +6922,571 @@ func (ec *executionContext) fieldContext_ContactEdge_node(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Continuity_level(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Level) graphql.Marshaler {
+			return ec.marshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "ContinuityLevel")
+}
+
+func (ec *executionContext) _Continuity_from(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Continuity_to(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Continuity_minContacts(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_minContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_minContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Continuity_contacts(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Continuity_providers(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_providers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Providers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_providers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Continuity_upc(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_upc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Upc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_upc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_coc(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_coc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_coc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_hhi(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_hhi(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Hhi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_hhi(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_secon(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_secon(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Secon, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_secon(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_mmci(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_mmci(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mmci, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_mmci(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_kpc(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_kpc(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kpc, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_kpc(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Continuity_usualProvider(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_usualProvider(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsualProvider, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_usualProvider(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Continuity_usualSector(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_usualSector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsualSector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Sector) graphql.Marshaler {
+			return ec.marshalOSector2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐSector(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_usualSector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Sector")
+}
+
+func (ec *executionContext) _Continuity_usualProviderSince(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_usualProviderSince(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsualProviderSince, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_usualProviderSince(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Continuity_usualProviderDays(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_usualProviderDays(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UsualProviderDays, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_usualProviderDays(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Continuity_unresolvedContacts(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_unresolvedContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnresolvedContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_unresolvedContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Continuity", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Continuity_nulls(ctx context.Context, field graphql.CollectedField, obj *model.Continuity) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Continuity_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Continuity_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Continuity",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinatorTenure_asOf(ctx context.Context, field graphql.CollectedField, obj *model.CoordinatorTenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinatorTenure_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinatorTenure_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinatorTenure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoordinatorTenure_coordinator(ctx context.Context, field graphql.CollectedField, obj *model.CoordinatorTenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinatorTenure_coordinator(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Coordinator, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Professional) graphql.Marshaler {
+			return ec.marshalOProfessional2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐProfessional(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinatorTenure_coordinator(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinatorTenure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Professional(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _CoordinatorTenure_since(ctx context.Context, field graphql.CollectedField, obj *model.CoordinatorTenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinatorTenure_since(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Since, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinatorTenure_since(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinatorTenure", field, false, false, "Date")
+}
+
+func (ec *executionContext) _CoordinatorTenure_days(ctx context.Context, field graphql.CollectedField, obj *model.CoordinatorTenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinatorTenure_days(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Days, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinatorTenure_days(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("CoordinatorTenure", field, false, false, "Int")
+}
+
+func (ec *executionContext) _CoordinatorTenure_nulls(ctx context.Context, field graphql.CollectedField, obj *model.CoordinatorTenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_CoordinatorTenure_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_CoordinatorTenure_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "CoordinatorTenure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _DeletePayload_id(ctx context.Context, field graphql.CollectedField, obj *model.DeletePayload) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5372,6 +7531,1201 @@ func (ec *executionContext) _DeletePayload_removed(ctx context.Context, field gr
 }
 func (ec *executionContext) fieldContext_DeletePayload_removed(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("DeletePayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_from(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Fragmentation_to(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Fragmentation_minContacts(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_minContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_minContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_professionals(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_professionals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Professionals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_professionals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_organisations(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_organisations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Organisations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_organisations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_sectors(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_sectors(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Sectors, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_sectors(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_carers(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_carers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Carers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_carers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Fragmentation_fci(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_fci(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Fci, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_fci(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_networkFragmentation(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_networkFragmentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NetworkFragmentation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_networkFragmentation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_professionalFragmentation(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_professionalFragmentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ProfessionalFragmentation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_professionalFragmentation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_distanceWeightedFragmentation(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_distanceWeightedFragmentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.DistanceWeightedFragmentation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_distanceWeightedFragmentation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_carerDependency(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_carerDependency(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarerDependency, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_carerDependency(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_carerBridgingShare(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_carerBridgingShare(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CarerBridgingShare, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_carerBridgingShare(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_careDensity(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_careDensity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CareDensity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_careDensity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Fragmentation", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Fragmentation_nulls(ctx context.Context, field graphql.CollectedField, obj *model.Fragmentation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Fragmentation_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Fragmentation_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Fragmentation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Handoffs_from(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Handoffs_to(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Date")
+}
+
+func (ec *executionContext) _Handoffs_total(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_total(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Total, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_total(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_crossOrganisation(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_crossOrganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossOrganisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_crossOrganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_crossSector(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_crossSector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CrossSector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_crossSector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_supported(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_supported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Supported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_supported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_unsupported(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_unsupported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unsupported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_unsupported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_unknownOrganisation(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_unknownOrganisation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownOrganisation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_unknownOrganisation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_unknownSector(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_unknownSector(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.UnknownSector, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_unknownSector(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_perContact(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_perContact(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerContact, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_perContact(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Handoffs_perMonth(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_perMonth(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PerMonth, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_perMonth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Handoffs_settingTransitions(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_settingTransitions(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettingTransitions, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_settingTransitions(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Int")
+}
+
+func (ec *executionContext) _Handoffs_settingTransitionsPerYear(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_settingTransitionsPerYear(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SettingTransitionsPerYear, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_settingTransitionsPerYear(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Handoffs", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Handoffs_nulls(ctx context.Context, field graphql.CollectedField, obj *model.Handoffs) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Handoffs_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Handoffs_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Handoffs",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricDistribution_metric(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_metric(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Metric, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_metric(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricDistribution_proposal(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_proposal(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposal, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_proposal(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricDistribution_count(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricDistribution_mean(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_mean(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Mean, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_mean(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_median(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_median(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Median, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_median(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_q1(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_q1(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Q1, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_q1(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_q3(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_q3(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Q3, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_q3(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_min(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_min(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Min, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_min(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_max(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_max(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Max, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_max(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricDistribution", field, false, false, "Float")
+}
+
+func (ec *executionContext) _MetricDistribution_nulls(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullCount) graphql.Marshaler {
+			return ec.marshalNNullCount2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricDistribution_nullStatistics(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricDistribution_nullStatistics(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.NullStatistics, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricDistribution_nullStatistics(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricDistribution",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _MetricsSummary_cohort(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "String")
+}
+
+func (ec *executionContext) _MetricsSummary_from(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MetricsSummary_to(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MetricsSummary_level(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_level(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Level, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Level) graphql.Marshaler {
+			return ec.marshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_level(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "ContinuityLevel")
+}
+
+func (ec *executionContext) _MetricsSummary_minContacts(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_minContacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.MinContacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_minContacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsSummary_asOf(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_asOf(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AsOf, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_asOf(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Date")
+}
+
+func (ec *executionContext) _MetricsSummary_proposals(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_proposals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Proposals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_proposals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricsSummary_people(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _MetricsSummary_smallNumbers(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_smallNumbers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SmallNumbers, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_smallNumbers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("MetricsSummary", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _MetricsSummary_groups(ctx context.Context, field graphql.CollectedField, obj *model.MetricsSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_MetricsSummary_groups(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Groups, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.CohortSummary) graphql.Marshaler {
+			return ec.marshalNCohortSummary2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCohortSummaryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_MetricsSummary_groups(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "MetricsSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CohortSummary(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Mutation_createPerson(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6340,6 +9694,144 @@ func (ec *executionContext) fieldContext_NodeEdge_node(_ context.Context, field 
 	return fc, nil
 }
 
+func (ec *executionContext) _NullCount_reason(ctx context.Context, field graphql.CollectedField, obj *model.NullCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullCount_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullCount_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _NullCount_message(ctx context.Context, field graphql.CollectedField, obj *model.NullCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullCount_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullCount_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _NullCount_count(ctx context.Context, field graphql.CollectedField, obj *model.NullCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NullCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NullReason_field(ctx context.Context, field graphql.CollectedField, obj *model.NullReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullReason_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullReason_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _NullReason_reason(ctx context.Context, field graphql.CollectedField, obj *model.NullReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullReason_reason(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reason, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullReason_reason(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullReason", field, false, false, "String")
+}
+
+func (ec *executionContext) _NullReason_message(ctx context.Context, field graphql.CollectedField, obj *model.NullReason) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NullReason_message(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Message, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NullReason_message(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NullReason", field, false, false, "String")
+}
+
 func (ec *executionContext) _Organisation_id(ctx context.Context, field graphql.CollectedField, obj *model.Organisation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7071,6 +10563,226 @@ func (ec *executionContext) fieldContext_Person_referrals(ctx context.Context, f
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Person_referrals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_continuity(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_continuity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Continuity(ctx, obj, fc.Args["level"].(*analysis.Level), fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date), fc.Args["minContacts"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Continuity) graphql.Marshaler {
+			return ec.marshalNContinuity2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐContinuity(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_continuity(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Continuity(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_continuity_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_fragmentation(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_fragmentation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Fragmentation(ctx, obj, fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date), fc.Args["minContacts"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Fragmentation) graphql.Marshaler {
+			return ec.marshalNFragmentation2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐFragmentation(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_fragmentation(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Fragmentation(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_fragmentation_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_handoffs(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_handoffs(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().Handoffs(ctx, obj, fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Handoffs) graphql.Marshaler {
+			return ec.marshalNHandoffs2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐHandoffs(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_handoffs(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Handoffs(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_handoffs_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_coordinatorTenure(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_coordinatorTenure(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().CoordinatorTenure(ctx, obj, fc.Args["asOf"].(*care.Date))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.CoordinatorTenure) graphql.Marshaler {
+			return ec.marshalNCoordinatorTenure2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCoordinatorTenure(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_coordinatorTenure(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_CoordinatorTenure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_coordinatorTenure_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Person_staffChurn(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_staffChurn(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Person().StaffChurn(ctx, obj, fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date), fc.Args["period"].(*analysis.Period))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.StaffChurn) graphql.Marshaler {
+			return ec.marshalNStaffChurn2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurn(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_staffChurn(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffChurn(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Person_staffChurn_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -8068,6 +11780,50 @@ func (ec *executionContext) fieldContext_Query_search(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_metricsSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_metricsSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().MetricsSummary(ctx, fc.Args["cohort"].(*string), fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date), fc.Args["level"].(*analysis.Level), fc.Args["minContacts"].(*int), fc.Args["proposals"].(*bool), fc.Args["suppressSmallNumbers"].(*bool))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.MetricsSummary) graphql.Marshaler {
+			return ec.marshalNMetricsSummary2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricsSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_metricsSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_MetricsSummary(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_metricsSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8796,6 +12552,199 @@ func (ec *executionContext) _Relationship_channel(ctx context.Context, field gra
 }
 func (ec *executionContext) fieldContext_Relationship_channel(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Relationship", field, true, false, "String")
+}
+
+func (ec *executionContext) _StaffChurn_period(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurn_period(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Period, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v analysis.Period) graphql.Marshaler {
+			return ec.marshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurn_period(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurn", field, false, false, "ChurnPeriod")
+}
+
+func (ec *executionContext) _StaffChurn_joined(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurn_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurn_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StaffChurn_left(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurn_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurn_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurn", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StaffChurn_periods(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurn) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurn_periods(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Periods, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.StaffChurnPeriod) graphql.Marshaler {
+			return ec.marshalNStaffChurnPeriod2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurnPeriodᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurn_periods(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "StaffChurn",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_StaffChurnPeriod(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _StaffChurnPeriod_from(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurnPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurnPeriod_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v care.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurnPeriod_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurnPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _StaffChurnPeriod_to(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurnPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurnPeriod_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v care.Date) graphql.Marshaler {
+			return ec.marshalNDate2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurnPeriod_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurnPeriod", field, false, false, "Date")
+}
+
+func (ec *executionContext) _StaffChurnPeriod_joined(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurnPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurnPeriod_joined(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Joined, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurnPeriod_joined(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurnPeriod", field, false, false, "Int")
+}
+
+func (ec *executionContext) _StaffChurnPeriod_left(ctx context.Context, field graphql.CollectedField, obj *model.StaffChurnPeriod) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_StaffChurnPeriod_left(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Left, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_StaffChurnPeriod_left(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("StaffChurnPeriod", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Subscription_webChanged(ctx context.Context, field graphql.CollectedField) (ret func(ctx context.Context) graphql.Marshaler) {
@@ -11419,6 +15368,49 @@ func (ec *executionContext) _CarerEdge(ctx context.Context, sel ast.SelectionSet
 	return out
 }
 
+var cohortSummaryImplementors = []string{"CohortSummary"}
+
+func (ec *executionContext) _CohortSummary(ctx context.Context, sel ast.SelectionSet, obj *model.CohortSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, cohortSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CohortSummary")
+		case "cohort":
+			out.Values[i] = ec._CohortSummary_cohort(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._CohortSummary_people(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "metrics":
+			out.Values[i] = ec._CohortSummary_metrics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *model.Contact) graphql.Marshaler {
@@ -11577,6 +15569,177 @@ func (ec *executionContext) _ContactEdge(ctx context.Context, sel ast.SelectionS
 	return out
 }
 
+var continuityImplementors = []string{"Continuity"}
+
+func (ec *executionContext) _Continuity(ctx context.Context, sel ast.SelectionSet, obj *model.Continuity) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, continuityImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Continuity")
+		case "level":
+			out.Values[i] = ec._Continuity_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Continuity_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Continuity_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minContacts":
+			out.Values[i] = ec._Continuity_minContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._Continuity_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "providers":
+			out.Values[i] = ec._Continuity_providers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "upc":
+			out.Values[i] = ec._Continuity_upc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coc":
+			out.Values[i] = ec._Continuity_coc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "hhi":
+			out.Values[i] = ec._Continuity_hhi(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "secon":
+			out.Values[i] = ec._Continuity_secon(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mmci":
+			out.Values[i] = ec._Continuity_mmci(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "kpc":
+			out.Values[i] = ec._Continuity_kpc(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "usualProvider":
+			out.Values[i] = ec._Continuity_usualProvider(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "usualSector":
+			out.Values[i] = ec._Continuity_usualSector(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "usualProviderSince":
+			out.Values[i] = ec._Continuity_usualProviderSince(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "usualProviderDays":
+			out.Values[i] = ec._Continuity_usualProviderDays(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "unresolvedContacts":
+			out.Values[i] = ec._Continuity_unresolvedContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._Continuity_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var coordinatorTenureImplementors = []string{"CoordinatorTenure"}
+
+func (ec *executionContext) _CoordinatorTenure(ctx context.Context, sel ast.SelectionSet, obj *model.CoordinatorTenure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, coordinatorTenureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("CoordinatorTenure")
+		case "asOf":
+			out.Values[i] = ec._CoordinatorTenure_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "coordinator":
+			out.Values[i] = ec._CoordinatorTenure_coordinator(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "since":
+			out.Values[i] = ec._CoordinatorTenure_since(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "days":
+			out.Values[i] = ec._CoordinatorTenure_days(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._CoordinatorTenure_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var deletePayloadImplementors = []string{"DeletePayload"}
 
 func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.SelectionSet, obj *model.DeletePayload) graphql.Marshaler {
@@ -11595,6 +15758,368 @@ func (ec *executionContext) _DeletePayload(ctx context.Context, sel ast.Selectio
 			}
 		case "removed":
 			out.Values[i] = ec._DeletePayload_removed(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var fragmentationImplementors = []string{"Fragmentation"}
+
+func (ec *executionContext) _Fragmentation(ctx context.Context, sel ast.SelectionSet, obj *model.Fragmentation) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, fragmentationImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Fragmentation")
+		case "from":
+			out.Values[i] = ec._Fragmentation_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Fragmentation_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "minContacts":
+			out.Values[i] = ec._Fragmentation_minContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "professionals":
+			out.Values[i] = ec._Fragmentation_professionals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "organisations":
+			out.Values[i] = ec._Fragmentation_organisations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "sectors":
+			out.Values[i] = ec._Fragmentation_sectors(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "carers":
+			out.Values[i] = ec._Fragmentation_carers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "fci":
+			out.Values[i] = ec._Fragmentation_fci(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "networkFragmentation":
+			out.Values[i] = ec._Fragmentation_networkFragmentation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "professionalFragmentation":
+			out.Values[i] = ec._Fragmentation_professionalFragmentation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "distanceWeightedFragmentation":
+			out.Values[i] = ec._Fragmentation_distanceWeightedFragmentation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "carerDependency":
+			out.Values[i] = ec._Fragmentation_carerDependency(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "carerBridgingShare":
+			out.Values[i] = ec._Fragmentation_carerBridgingShare(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "careDensity":
+			out.Values[i] = ec._Fragmentation_careDensity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._Fragmentation_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var handoffsImplementors = []string{"Handoffs"}
+
+func (ec *executionContext) _Handoffs(ctx context.Context, sel ast.SelectionSet, obj *model.Handoffs) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, handoffsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Handoffs")
+		case "from":
+			out.Values[i] = ec._Handoffs_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Handoffs_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "total":
+			out.Values[i] = ec._Handoffs_total(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "crossOrganisation":
+			out.Values[i] = ec._Handoffs_crossOrganisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "crossSector":
+			out.Values[i] = ec._Handoffs_crossSector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "supported":
+			out.Values[i] = ec._Handoffs_supported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unsupported":
+			out.Values[i] = ec._Handoffs_unsupported(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownOrganisation":
+			out.Values[i] = ec._Handoffs_unknownOrganisation(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "unknownSector":
+			out.Values[i] = ec._Handoffs_unknownSector(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "perContact":
+			out.Values[i] = ec._Handoffs_perContact(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "perMonth":
+			out.Values[i] = ec._Handoffs_perMonth(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "settingTransitions":
+			out.Values[i] = ec._Handoffs_settingTransitions(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "settingTransitionsPerYear":
+			out.Values[i] = ec._Handoffs_settingTransitionsPerYear(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._Handoffs_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricDistributionImplementors = []string{"MetricDistribution"}
+
+func (ec *executionContext) _MetricDistribution(ctx context.Context, sel ast.SelectionSet, obj *model.MetricDistribution) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricDistributionImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricDistribution")
+		case "metric":
+			out.Values[i] = ec._MetricDistribution_metric(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "proposal":
+			out.Values[i] = ec._MetricDistribution_proposal(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._MetricDistribution_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "mean":
+			out.Values[i] = ec._MetricDistribution_mean(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "median":
+			out.Values[i] = ec._MetricDistribution_median(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "q1":
+			out.Values[i] = ec._MetricDistribution_q1(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "q3":
+			out.Values[i] = ec._MetricDistribution_q3(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "min":
+			out.Values[i] = ec._MetricDistribution_min(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "max":
+			out.Values[i] = ec._MetricDistribution_max(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._MetricDistribution_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nullStatistics":
+			out.Values[i] = ec._MetricDistribution_nullStatistics(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var metricsSummaryImplementors = []string{"MetricsSummary"}
+
+func (ec *executionContext) _MetricsSummary(ctx context.Context, sel ast.SelectionSet, obj *model.MetricsSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, metricsSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("MetricsSummary")
+		case "cohort":
+			out.Values[i] = ec._MetricsSummary_cohort(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._MetricsSummary_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._MetricsSummary_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "level":
+			out.Values[i] = ec._MetricsSummary_level(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "minContacts":
+			out.Values[i] = ec._MetricsSummary_minContacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "asOf":
+			out.Values[i] = ec._MetricsSummary_asOf(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "proposals":
+			out.Values[i] = ec._MetricsSummary_proposals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._MetricsSummary_people(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "smallNumbers":
+			out.Values[i] = ec._MetricsSummary_smallNumbers(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "groups":
+			out.Values[i] = ec._MetricsSummary_groups(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11843,6 +16368,92 @@ func (ec *executionContext) _NodeEdge(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "node":
 			out.Values[i] = ec._NodeEdge_node(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nullCountImplementors = []string{"NullCount"}
+
+func (ec *executionContext) _NullCount(ctx context.Context, sel ast.SelectionSet, obj *model.NullCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nullCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NullCount")
+		case "reason":
+			out.Values[i] = ec._NullCount_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._NullCount_message(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NullCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var nullReasonImplementors = []string{"NullReason"}
+
+func (ec *executionContext) _NullReason(ctx context.Context, sel ast.SelectionSet, obj *model.NullReason) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, nullReasonImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NullReason")
+		case "field":
+			out.Values[i] = ec._NullReason_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "reason":
+			out.Values[i] = ec._NullReason_reason(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "message":
+			out.Values[i] = ec._NullReason_message(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -12116,6 +16727,36 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_referrals(ctx, field, obj)
+				})
+		case "continuity":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_continuity(ctx, field, obj)
+				})
+		case "fragmentation":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_fragmentation(ctx, field, obj)
+				})
+		case "handoffs":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_handoffs(ctx, field, obj)
+				})
+		case "coordinatorTenure":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_coordinatorTenure(ctx, field, obj)
+				})
+		case "staffChurn":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_staffChurn(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12450,6 +17091,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_search(ctx, field)
 				})
+		case "metricsSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_metricsSummary(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -12700,6 +17347,102 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 			out.Values[i] = ec._Relationship_channel(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var staffChurnImplementors = []string{"StaffChurn"}
+
+func (ec *executionContext) _StaffChurn(ctx context.Context, sel ast.SelectionSet, obj *model.StaffChurn) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffChurnImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffChurn")
+		case "period":
+			out.Values[i] = ec._StaffChurn_period(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joined":
+			out.Values[i] = ec._StaffChurn_joined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "left":
+			out.Values[i] = ec._StaffChurn_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "periods":
+			out.Values[i] = ec._StaffChurn_periods(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var staffChurnPeriodImplementors = []string{"StaffChurnPeriod"}
+
+func (ec *executionContext) _StaffChurnPeriod(ctx context.Context, sel ast.SelectionSet, obj *model.StaffChurnPeriod) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, staffChurnPeriodImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("StaffChurnPeriod")
+		case "from":
+			out.Values[i] = ec._StaffChurnPeriod_from(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._StaffChurnPeriod_to(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "joined":
+			out.Values[i] = ec._StaffChurnPeriod_joined(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "left":
+			out.Values[i] = ec._StaffChurnPeriod_left(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -13328,6 +18071,52 @@ func (ec *executionContext) unmarshalNCarerInput2githubᚗcomᚋcarewebᚋcarewe
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx context.Context, v any) (analysis.Period, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx context.Context, sel ast.SelectionSet, v analysis.Period) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ChurnPeriod!")
+	}
+	return res
+}
+
+var (
+	unmarshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod = map[string]analysis.Period{
+		"MONTH":   analysis.Month,
+		"QUARTER": analysis.Quarter,
+	}
+	marshalNChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod = map[analysis.Period]string{
+		analysis.Month:   "MONTH",
+		analysis.Quarter: "QUARTER",
+	}
+)
+
+func (ec *executionContext) marshalNCohortSummary2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCohortSummary(ctx context.Context, sel ast.SelectionSet, v model.CohortSummary) graphql.Marshaler {
+	return ec._CohortSummary(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNCohortSummary2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCohortSummaryᚄ(ctx context.Context, sel ast.SelectionSet, v []model.CohortSummary) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNCohortSummary2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCohortSummary(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) marshalNContact2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐContact(ctx context.Context, sel ast.SelectionSet, v model.Contact) graphql.Marshaler {
 	return ec._Contact(ctx, sel, &v)
 }
@@ -13421,6 +18210,50 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNContinuity2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐContinuity(ctx context.Context, sel ast.SelectionSet, v *model.Continuity) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Continuity!")
+		return graphql.Null
+	}
+	return ec._Continuity(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx context.Context, v any) (analysis.Level, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx context.Context, sel ast.SelectionSet, v analysis.Level) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ContinuityLevel!")
+	}
+	return res
+}
+
+var (
+	unmarshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel = map[string]analysis.Level{
+		"PROFESSIONAL": analysis.Professional,
+		"ORGANISATION": analysis.Organisation,
+		"SECTOR":       analysis.Sector,
+	}
+	marshalNContinuityLevel2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel = map[analysis.Level]string{
+		analysis.Professional: "PROFESSIONAL",
+		analysis.Organisation: "ORGANISATION",
+		analysis.Sector:       "SECTOR",
+	}
+)
+
+func (ec *executionContext) marshalNCoordinatorTenure2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCoordinatorTenure(ctx context.Context, sel ast.SelectionSet, v *model.CoordinatorTenure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "CoordinatorTenure!")
+		return graphql.Null
+	}
+	return ec._CoordinatorTenure(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNDate2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx context.Context, v any) (care.Date, error) {
 	res, err := scalar.UnmarshalDate(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13467,6 +18300,22 @@ func (ec *executionContext) unmarshalNEndRelationshipInput2githubᚗcomᚋcarewe
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) marshalNFragmentation2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐFragmentation(ctx context.Context, sel ast.SelectionSet, v *model.Fragmentation) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Fragmentation!")
+		return graphql.Null
+	}
+	return ec._Fragmentation(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNHandoffs2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐHandoffs(ctx context.Context, sel ast.SelectionSet, v *model.Handoffs) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Handoffs!")
+		return graphql.Null
+	}
+	return ec._Handoffs(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -13493,6 +18342,34 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNMetricDistribution2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricDistribution(ctx context.Context, sel ast.SelectionSet, v model.MetricDistribution) graphql.Marshaler {
+	return ec._MetricDistribution(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNMetricDistribution2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricDistributionᚄ(ctx context.Context, sel ast.SelectionSet, v []model.MetricDistribution) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNMetricDistribution2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricDistribution(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNMetricsSummary2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐMetricsSummary(ctx context.Context, sel ast.SelectionSet, v *model.MetricsSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "MetricsSummary!")
+		return graphql.Null
+	}
+	return ec._MetricsSummary(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -13581,6 +18458,46 @@ var (
 		care.KindOrganisation: "ORGANISATION",
 	}
 )
+
+func (ec *executionContext) marshalNNullCount2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullCount(ctx context.Context, sel ast.SelectionSet, v model.NullCount) graphql.Marshaler {
+	return ec._NullCount(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNullCount2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullCountᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NullCount) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNullCount2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNullReason2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReason(ctx context.Context, sel ast.SelectionSet, v model.NullReason) graphql.Marshaler {
+	return ec._NullReason(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx context.Context, sel ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNullReason2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReason(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNOrganisation2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐOrganisation(ctx context.Context, sel ast.SelectionSet, v model.Organisation) graphql.Marshaler {
 	return ec._Organisation(ctx, sel, &v)
@@ -14055,6 +18972,34 @@ var (
 	}
 )
 
+func (ec *executionContext) marshalNStaffChurn2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurn(ctx context.Context, sel ast.SelectionSet, v *model.StaffChurn) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "StaffChurn!")
+		return graphql.Null
+	}
+	return ec._StaffChurn(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNStaffChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurnPeriod(ctx context.Context, sel ast.SelectionSet, v model.StaffChurnPeriod) graphql.Marshaler {
+	return ec._StaffChurnPeriod(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNStaffChurnPeriod2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurnPeriodᚄ(ctx context.Context, sel ast.SelectionSet, v []model.StaffChurnPeriod) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNStaffChurnPeriod2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐStaffChurnPeriod(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalString(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14280,6 +19225,36 @@ func (ec *executionContext) marshalOCarer2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋ
 	return ec._Carer(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx context.Context, v any) (*analysis.Period, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod(ctx context.Context, sel ast.SelectionSet, v *analysis.Period) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod[*v])
+	return res
+}
+
+var (
+	unmarshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod = map[string]analysis.Period{
+		"MONTH":   analysis.Month,
+		"QUARTER": analysis.Quarter,
+	}
+	marshalOChurnPeriod2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐPeriod = map[analysis.Period]string{
+		analysis.Month:   "MONTH",
+		analysis.Quarter: "QUARTER",
+	}
+)
+
 func (ec *executionContext) unmarshalOContactInput2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐContactInputᚄ(ctx context.Context, v any) ([]model.ContactInput, error) {
 	if v == nil {
 		return nil, nil
@@ -14333,6 +19308,38 @@ var (
 	}
 )
 
+func (ec *executionContext) unmarshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx context.Context, v any) (*analysis.Level, error) {
+	if v == nil {
+		return nil, nil
+	}
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel[tmp]
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel(ctx context.Context, sel ast.SelectionSet, v *analysis.Level) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := graphql.MarshalString(marshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel[*v])
+	return res
+}
+
+var (
+	unmarshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel = map[string]analysis.Level{
+		"PROFESSIONAL": analysis.Professional,
+		"ORGANISATION": analysis.Organisation,
+		"SECTOR":       analysis.Sector,
+	}
+	marshalOContinuityLevel2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋanalysisᚐLevel = map[analysis.Level]string{
+		analysis.Professional: "PROFESSIONAL",
+		analysis.Organisation: "ORGANISATION",
+		analysis.Sector:       "SECTOR",
+	}
+)
+
 func (ec *executionContext) unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx context.Context, v any) (*care.Date, error) {
 	if v == nil {
 		return nil, nil
@@ -14383,6 +19390,23 @@ func (ec *executionContext) unmarshalOEndRelationshipInput2ᚕgithubᚗcomᚋcar
 		}
 	}
 	return res, nil
+}
+
+func (ec *executionContext) unmarshalOFloat2ᚖfloat64(ctx context.Context, v any) (*float64, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalOFloat2ᚖfloat64(ctx context.Context, sel ast.SelectionSet, v *float64) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	res := graphql.MarshalFloatContext(*v)
+	return graphql.WrapContextMarshaler(ctx, res)
 }
 
 func (ec *executionContext) unmarshalOID2ᚕstringᚄ(ctx context.Context, v any) ([]string, error) {

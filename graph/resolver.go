@@ -7,6 +7,7 @@ package graph
 
 import (
 	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/metricsvc"
 )
 
 // Store is what the resolvers read and write through: the domain's store
@@ -20,4 +21,10 @@ type Store interface {
 type Resolver struct {
 	Store  Store
 	Events care.Subscriber
+	// Metrics computes the metric fields, caching the population per
+	// window. It must read the population from a store that sees every
+	// person, and be invalidated on every write (metricsvc.Service.Wrap);
+	// person records are read through Store. NewConfig builds one over
+	// Store, and wraps Store to invalidate it, when it is nil.
+	Metrics *metricsvc.Service
 }

@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/careweb/careweb/graph/model"
+	"github.com/careweb/careweb/internal/analysis"
 	"github.com/careweb/careweb/internal/care"
 )
 
@@ -322,6 +323,26 @@ func (r *personResolver) Referrals(ctx context.Context, obj *model.Person, from 
 	return out, nil
 }
 
+func (r *personResolver) Continuity(ctx context.Context, obj *model.Person, level *analysis.Level, from *care.Date, to *care.Date, minContacts *int) (*model.Continuity, error) {
+	return r.continuity(ctx, obj.ID(), level, from, to, minContacts)
+}
+
+func (r *personResolver) Fragmentation(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, minContacts *int) (*model.Fragmentation, error) {
+	return r.fragmentation(ctx, obj.ID(), from, to, minContacts)
+}
+
+func (r *personResolver) Handoffs(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date) (*model.Handoffs, error) {
+	return r.handoffs(ctx, obj.ID(), from, to)
+}
+
+func (r *personResolver) CoordinatorTenure(ctx context.Context, obj *model.Person, asOf *care.Date) (*model.CoordinatorTenure, error) {
+	return r.coordinatorTenure(ctx, obj.ID(), asOf)
+}
+
+func (r *personResolver) StaffChurn(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, period *analysis.Period) (*model.StaffChurn, error) {
+	return r.staffChurn(ctx, obj.ID(), from, to, period)
+}
+
 func (r *professionalResolver) Relationships(ctx context.Context, obj *model.Professional, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error) {
 	return r.relationships(ctx, obj.ID(), types, from, to)
 }
@@ -462,6 +483,10 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []care.Ki
 		out.Edges[i] = model.NodeEdge{Cursor: p.Cursors[i], Node: out.Nodes[i]}
 	}
 	return out, nil
+}
+
+func (r *queryResolver) MetricsSummary(ctx context.Context, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) (*model.MetricsSummary, error) {
+	return r.metricsSummary(ctx, cohort, from, to, level, minContacts, proposals, suppressSmallNumbers)
 }
 
 func (r *referralResolver) Person(ctx context.Context, obj *model.Referral) (*model.Person, error) {

@@ -41,6 +41,7 @@ func commands() []command {
 		{"serve", "serve the GraphQL API and the carer page", runServe},
 		{"demo", "serve with a realistic demo data set in a fresh data directory", runDemo},
 		{"healthcheck", "exit 0 when a running service is ready (for containers)", runHealthcheck},
+		{"metrics", "every person's metrics as JSON Lines or CSV; `metrics summary` for distributions", runMetrics},
 	}
 }
 

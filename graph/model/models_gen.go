@@ -5,6 +5,7 @@ package model
 import (
 	"time"
 
+	"github.com/careweb/careweb/internal/analysis"
 	"github.com/careweb/careweb/internal/care"
 )
 
@@ -78,6 +79,16 @@ type CarerInput struct {
 	Locality *string `json:"locality,omitempty"`
 }
 
+// One cohort's distributions.
+type CohortSummary struct {
+	// The cohort's value: an organisation's or practice's id, a sector (e.g. `primary_care`), a locality, or `all`; null for the people without the attribute.
+	Cohort *string `json:"cohort,omitempty"`
+	// The people in the cohort; null when withheld by the small-number rule.
+	People *int `json:"people,omitempty"`
+	// Every per-person metric's distribution, Part 1's first, then (when asked) the proposals.
+	Metrics []MetricDistribution `json:"metrics"`
+}
+
 // A page of contacts.
 type ContactConnection struct {
 	// The items with their cursors.
@@ -116,6 +127,65 @@ type ContactInput struct {
 	Setting *string `json:"setting,omitempty"`
 }
 
+// A person's relational continuity in a window, at a level (METRICS-REFERENCE Part 1,
+// rules 1–7). Contacts are counted after rule 2's deduplication: one per
+// professional per UTC day. Every ratio is null below `minContacts`.
+type Continuity struct {
+	// The level providers are counted at.
+	Level analysis.Level `json:"level"`
+	// The window's first day (null: open).
+	From *care.Date `json:"from,omitempty"`
+	// The window's last day (null: open).
+	To *care.Date `json:"to,omitempty"`
+	// The minimum number of contacts below which every ratio is null.
+	MinContacts int `json:"minContacts"`
+	// N: the contacts in the window after deduplication that have a provider at this level. Never null.
+	Contacts int `json:"contacts"`
+	// M: the distinct providers among them. Never null.
+	Providers int `json:"providers"`
+	// Usual Provider of Care (Breslau & Reeb 1975), most-frequent-provider variant: max n_i / N. Range [1/N, 1].
+	Upc *float64 `json:"upc,omitempty"`
+	// Bice–Boxerman Continuity of Care index (1977): (Σ n_i² − N) / (N(N − 1)). Range [0, 1]; null for N < 2.
+	Coc *float64 `json:"coc,omitempty"`
+	// Herfindahl–Hirschman concentration of contacts: Σ (n_i/N)². Range [1/M, 1].
+	Hhi *float64 `json:"hhi,omitempty"`
+	// Sequential Continuity (Steinwachs 1979): the share of consecutive pairs of contacts with the same provider. Range [0, 1]; null for N < 2.
+	Secon *float64 `json:"secon,omitempty"`
+	// Modified Modified Continuity Index (Magill & Senf 1987): (10N − 10M + 1)/(10N − 9). Range (0, 1].
+	Mmci *float64 `json:"mmci,omitempty"`
+	// Known Provider Continuity [PROPOSAL for the exact rule, after Paul et al. 2018]: the share of contacts whose provider was seen in the 365 days before (history before the window included). Range [0, 1].
+	Kpc *float64 `json:"kpc,omitempty"`
+	// The usual provider (rule 6): the most-seen, ties to the named coordinator, then
+	// the latest contact. A Professional at PROFESSIONAL level, an Organisation at
+	// ORGANISATION level; always null at SECTOR level (see `usualSector`), and null
+	// when there are no contacts. Not subject to `minContacts`.
+	UsualProvider Node `json:"usualProvider,omitempty"`
+	// The usual sector, at SECTOR level only (null at the other levels, and when there are no contacts).
+	UsualSector *care.Sector `json:"usualSector,omitempty"`
+	// [PROPOSAL] The day of the first recorded contact with the usual provider, history before the window included.
+	UsualProviderSince *care.Date `json:"usualProviderSince,omitempty"`
+	// [PROPOSAL] How long the relationship with the usual provider has lasted: days from `usualProviderSince` to the last contact with them in the window.
+	UsualProviderDays *int `json:"usualProviderDays,omitempty"`
+	// The window's contacts left out at ORGANISATION or SECTOR level because no organisation was recorded and the professional had no WORKS_IN active that day (always 0 at PROFESSIONAL level).
+	UnresolvedContacts int `json:"unresolvedContacts"`
+	// Why each null field above is null.
+	Nulls []NullReason `json:"nulls"`
+}
+
+// [PROPOSAL] The named coordinator's time in post on a day.
+type CoordinatorTenure struct {
+	// The day asked about.
+	AsOf *care.Date `json:"asOf,omitempty"`
+	// The professional whose INVOLVED_IN to the person is marked coordinator and active that day (the most recently named when several); null when nobody is.
+	Coordinator *Professional `json:"coordinator,omitempty"`
+	// When their coordinator role started, following back through consecutive coordinator relationships (null when unknown).
+	Since *care.Date `json:"since,omitempty"`
+	// Days from `since` to `asOf`.
+	Days *int `json:"days,omitempty"`
+	// Why each null field above is null.
+	Nulls []NullReason `json:"nulls"`
+}
+
 // Deletes a node.
 type DeleteNodeInput struct {
 	// The node.
@@ -138,6 +208,129 @@ type EndRelationshipInput struct {
 	ID string `json:"id"`
 	// Its last day.
 	End care.Date `json:"end"`
+}
+
+// How fragmented a person's care is in a window (METRICS-REFERENCE Part 1, rules
+// 8–13). The web is the person, their carers with a CARES_FOR overlapping the
+// window and the professionals involved in it or seen in it; its edges are the
+// person to every member and the LINKED_TO overlapping the window between members.
+type Fragmentation struct {
+	// The window's first day (null: open).
+	From *care.Date `json:"from,omitempty"`
+	// The window's last day (null: open).
+	To *care.Date `json:"to,omitempty"`
+	// The minimum number of contacts below which `fci` is null.
+	MinContacts int `json:"minContacts"`
+	// Distinct professionals in the web. Never null.
+	Professionals int `json:"professionals"`
+	// Distinct organisations of those professionals (their WORKS_IN in the window and their contacts' organisations). Never null.
+	Organisations int `json:"organisations"`
+	// Distinct sectors of those organisations. Never null.
+	Sectors int `json:"sectors"`
+	// [PROPOSAL] The carers in the web (not a Part 1 output).
+	Carers int `json:"carers"`
+	// Fragmentation of Care Index (after Liu et al. 2010): 1 − Bice–Boxerman COC at ORGANISATION level. 0 = all care in one organisation, 1 = every contact at a different one.
+	Fci *float64 `json:"fci,omitempty"`
+	// Borgatti's fragmentation F (2006) of the web without the person: the share of pairs of members that cannot reach each other. Range [0, 1].
+	NetworkFragmentation *float64 `json:"networkFragmentation,omitempty"`
+	// Borgatti's F of the professionals only (no person, no carers): do the professionals connect to each other at all? Range [0, 1].
+	ProfessionalFragmentation *float64 `json:"professionalFragmentation,omitempty"`
+	// Borgatti's distance-weighted fragmentation DF of the web without the person (1 − global efficiency). Range [0, 1].
+	DistanceWeightedFragmentation *float64 `json:"distanceWeightedFragmentation,omitempty"`
+	// [PROPOSAL] professionalFragmentation − networkFragmentation: how much of the professionals' connectedness runs through unpaid carers.
+	CarerDependency *float64 `json:"carerDependency,omitempty"`
+	// [PROPOSAL] Among pairs of the web's professionals in different organisations with no direct link, the share that have a carer of the web as a common neighbour: the carer as the bridge. Range [0, 1].
+	CarerBridgingShare *float64 `json:"carerBridgingShare,omitempty"`
+	// Care density (Pollack et al. 2013): the mean patient-sharing weight over pairs of the professionals the person saw in the window, the weights counting distinct people in the whole population seen by both. At least 1; compare only within one population.
+	CareDensity *float64 `json:"careDensity,omitempty"`
+	// Why each null field above is null.
+	Nulls []NullReason `json:"nulls"`
+}
+
+// The handoffs in a person's care in a window (METRICS-REFERENCE Part 1, rules
+// 14–15): switches of professional between consecutive contacts (deduplicated,
+// in time order). Counts are never null.
+type Handoffs struct {
+	// The window's first day (null: open).
+	From *care.Date `json:"from,omitempty"`
+	// The window's last day (null: open).
+	To *care.Date `json:"to,omitempty"`
+	// Provider switches between consecutive contacts: (N − 1)(1 − SECON).
+	Total int `json:"total"`
+	// Switches whose organisations differ (a lower bound when `unknownOrganisation` > 0).
+	CrossOrganisation int `json:"crossOrganisation"`
+	// Switches whose sectors differ (a lower bound when `unknownSector` > 0).
+	CrossSector int `json:"crossSector"`
+	// Switches with a referral from the first professional to the second dated between the two contacts, or a LINKED_TO between them (or between their different organisations) active on the second contact's day.
+	Supported int `json:"supported"`
+	// total − supported: the handoffs where the person or carer had to carry the story.
+	Unsupported int `json:"unsupported"`
+	// Switches where one side's organisation is unknown, so crossOrganisation could not decide.
+	UnknownOrganisation int `json:"unknownOrganisation"`
+	// Switches where one side's sector is unknown.
+	UnknownSector int `json:"unknownSector"`
+	// [PROPOSAL] total ÷ N, the handoffs per contact.
+	PerContact *float64 `json:"perContact,omitempty"`
+	// [PROPOSAL] total per month of 365.25/12 days over the window (an open end is replaced by the first or last contact in it).
+	PerMonth *float64 `json:"perMonth,omitempty"`
+	// Changes of care setting between consecutive contacts that record one (Callahan et al. 2012).
+	SettingTransitions int `json:"settingTransitions"`
+	// Setting transitions per person-year of 365.25 days over the same period as `perMonth`.
+	SettingTransitionsPerYear *float64 `json:"settingTransitionsPerYear,omitempty"`
+	// Why each null field above is null.
+	Nulls []NullReason `json:"nulls"`
+}
+
+// One metric's distribution over one cohort. Statistics are over the people with a
+// defined value (per-person means, not visit-weighted); quartiles are type 7 of
+// Hyndman & Fan (R's default).
+type MetricDistribution struct {
+	// The metric, `group.field` with Part 1's names (e.g. `continuity.upc`).
+	Metric string `json:"metric"`
+	// Whether the metric is a CareWeb PROPOSAL rather than a Part 1 measure.
+	Proposal bool `json:"proposal"`
+	// People with a defined value; null when withheld by the small-number rule.
+	Count *int `json:"count,omitempty"`
+	// The mean.
+	Mean *float64 `json:"mean,omitempty"`
+	// The median.
+	Median *float64 `json:"median,omitempty"`
+	// The first quartile.
+	Q1 *float64 `json:"q1,omitempty"`
+	// The third quartile.
+	Q3 *float64 `json:"q3,omitempty"`
+	// The smallest value (always withheld under the small-number rule: it is one person's own).
+	Min *float64 `json:"min,omitempty"`
+	// The largest value (always withheld under the small-number rule).
+	Max *float64 `json:"max,omitempty"`
+	// People whose value is null, by reason.
+	Nulls []NullCount `json:"nulls"`
+	// Why each null statistic above is null (NO_VALUES or SUPPRESSED).
+	NullStatistics []NullReason `json:"nullStatistics"`
+}
+
+// The population distributions of every per-person metric, by cohort.
+type MetricsSummary struct {
+	// How people are grouped: all, organisation, practice, sector or locality.
+	Cohort string `json:"cohort"`
+	// The window's first day (null: open).
+	From *care.Date `json:"from,omitempty"`
+	// The window's last day (null: open).
+	To *care.Date `json:"to,omitempty"`
+	// The continuity level.
+	Level analysis.Level `json:"level"`
+	// The minimum number of contacts below which ratios are null.
+	MinContacts int `json:"minContacts"`
+	// The day the proposals (coordinator tenure, churn) are measured as of.
+	AsOf *care.Date `json:"asOf,omitempty"`
+	// Whether the PROPOSAL metrics are included.
+	Proposals bool `json:"proposals"`
+	// The people summarised; null when withheld by the small-number rule.
+	People *int `json:"people,omitempty"`
+	// Whether the small-number rule was applied: counts of 1 to 7 withheld, others rounded to the nearest 5, statistics of withheld groups and every minimum and maximum withheld.
+	SmallNumbers bool `json:"smallNumbers"`
+	// The cohorts, in byte order of their value (the people without the attribute first).
+	Groups []CohortSummary `json:"groups"`
 }
 
 type Mutation struct {
@@ -193,6 +386,30 @@ type NodeInput struct {
 	Sector *care.Sector `json:"sector,omitempty"`
 	// An optional area.
 	Locality *string `json:"locality,omitempty"`
+}
+
+// How many people's value of a metric is null for one reason.
+type NullCount struct {
+	// The reason code (see NullReason).
+	Reason string `json:"reason"`
+	// The reason in words.
+	Message string `json:"message"`
+	// How many people; null when withheld by the small-number rule.
+	Count *int `json:"count,omitempty"`
+}
+
+// Why a value is null. CareWeb never reports an undefined metric as 0: each null
+// number comes with its reason in the `nulls` list of the object it belongs to.
+type NullReason struct {
+	// The field that is null, as named in its object (e.g. `coc`, `careDensity`, `mean`).
+	Field string `json:"field"`
+	// A stable code: NO_CONTACTS, BELOW_MIN_CONTACTS, SINGLE_CONTACT, TOO_FEW_NODES,
+	// NO_PAIRS, TOO_FEW_PROVIDERS, NO_TIME, NO_POPULATION, POPULATION_WINDOW,
+	// UNKNOWN_PROFESSIONAL, NO_COORDINATOR, UNKNOWN_START, SUPPRESSED, NO_VALUES or
+	// INVALID_INPUT (docs/metrics.md explains each).
+	Reason string `json:"reason"`
+	// The reason in words.
+	Message string `json:"message"`
 }
 
 // A page of organisations.
@@ -364,6 +581,30 @@ type RelationshipInput struct {
 	Consent *bool `json:"consent,omitempty"`
 	// LINKED_TO: how they are linked.
 	Channel *string `json:"channel,omitempty"`
+}
+
+// [PROPOSAL] Professionals joining and leaving a person's web over time.
+type StaffChurn struct {
+	// The length of the periods.
+	Period analysis.Period `json:"period"`
+	// Joins in all periods: a professional's first contact or INVOLVED_IN with the person, and each later INVOLVED_IN episode.
+	Joined int `json:"joined"`
+	// Leaves in all periods: the ends of INVOLVED_IN episodes (professionals known only from contacts never leave).
+	Left int `json:"left"`
+	// Each calendar period clipped to the window (an open start is the first event, an open end today), at most 1,200, the latest.
+	Periods []StaffChurnPeriod `json:"periods"`
+}
+
+// [PROPOSAL] One period's staff churn.
+type StaffChurnPeriod struct {
+	// The period's first day.
+	From care.Date `json:"from"`
+	// The period's last day.
+	To care.Date `json:"to"`
+	// Professionals who joined in the period.
+	Joined int `json:"joined"`
+	// Professionals who left in the period.
+	Left int `json:"left"`
 }
 
 type Subscription struct {
