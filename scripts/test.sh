@@ -22,6 +22,16 @@ if [ -n "$unformatted" ]; then
 fi
 go vet ./...
 
+say "generated GraphQL code is current"
+if git rev-parse --git-dir >/dev/null 2>&1; then
+  go tool gqlgen generate
+  if ! git diff --quiet -- graph/; then
+    echo "FAIL: graph/ differs from what gqlgen generates from schema.graphqls; run 'make generate' and commit:" >&2
+    git diff --stat -- graph/ >&2
+    exit 1
+  fi
+fi
+
 if [ -z "${NEO4J_URI:-}" ]; then
   say "starting Neo4j Community (in-process launcher, Maven Central artifacts)"
   set +e

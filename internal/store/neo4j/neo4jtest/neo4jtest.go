@@ -96,7 +96,7 @@ func Clear(tb testing.TB, cfg neo4j.Config) {
 	defer sess.Close(ctx)
 	for {
 		n, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (int64, error) {
-			res, err := tx.Run(ctx, "MATCH (n) WITH n LIMIT 20000 DETACH DELETE n RETURN count(*) AS n", nil)
+			res, err := tx.Run(ctx, "MATCH (n) WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS n", nil)
 			if err != nil {
 				return 0, err
 			}

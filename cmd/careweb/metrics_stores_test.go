@@ -1,0 +1,53 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"testing"
+
+	"github.com/careweb/careweb/internal/demo"
+	"github.com/careweb/careweb/internal/store/neo4j/neo4jtest"
+)
+
+// TestMetricsSameOnBothStores loads the same demo data into the embedded
+// store and a real Neo4j and runs `careweb metrics` on each: every
+// person's figures, nulls and reasons included, must be identical to the
+// byte, at two levels and with a window, so that a researcher's results do
+// not depend on where the data is kept.
+func TestMetricsSameOnBothStores(t *testing.T) {
+	cfg := neo4jtest.Require(t)
+	dir := demoDir(t, 60)
+	nst := neo4jtest.Open(t)
+	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: 60}, demoBatchSize("neo4j")); err != nil {
+		t.Fatal(err)
+	}
+	neo4jEnv := envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})
+	for _, extra := range [][]string{
+		{"--proposals"},
+		{"--level", "ORGANISATION", "--from", "2025-01-01", "--to", "2025-12-31"},
+		{"--level", "SECTOR", "--min-contacts", "3"},
+	} {
+		args := append([]string{"metrics", "--format", "jsonl"}, extra...)
+		var emb, neo, errb bytes.Buffer
+		if err := run(context.Background(), append(args, "--data", dir), envOf(nil), nil, &emb, &errb); err != nil {
+			t.Fatalf("embedded %v: %v\n%s", extra, err, errb.String())
+		}
+		if err := run(context.Background(), args, neo4jEnv, nil, &neo, &errb); err != nil {
+			t.Fatalf("neo4j %v: %v\n%s", extra, err, errb.String())
+		}
+		lines := parseLines(t, emb.String())
+		if len(lines) != 64 {
+			t.Fatalf("%v: %d records, want 64", extra, len(lines))
+		}
+		if !bytes.Equal(emb.Bytes(), neo.Bytes()) {
+			el, nl := bytes.Split(emb.Bytes(), []byte("\n")), bytes.Split(neo.Bytes(), []byte("\n"))
+			for i := range min(len(el), len(nl)) {
+				if !bytes.Equal(el[i], nl[i]) {
+					t.Fatalf("%v: line %d differs\nembedded: %s\nneo4j:    %s", extra, i+1, el[i], nl[i])
+				}
+			}
+			t.Fatalf("%v: outputs differ in length (%d vs %d lines)", extra, len(el), len(nl))
+		}
+	}
+}
