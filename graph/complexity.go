@@ -81,5 +81,8 @@ func NewConfig(r *Resolver) Config {
 	c.Complexity.Query.MetricsSummary = func(child int, _ *string, _, _ *care.Date, _ *analysis.Level, _ *int, _, _ *bool) int {
 		return summaryCost + child
 	}
+	c.Complexity.Query.NetworkAnalysis = func(child int, _ *model.NetworkKind, _, _ *care.Date, _, _ *string, _ *int) int {
+		return networkCost + child
+	}
 	return c
 }

@@ -215,3 +215,16 @@ func referralInput(in model.ReferralInput) care.Referral {
 	}
 	return care.Referral{ID: id, Person: in.Person, From: in.From, To: in.To, At: in.At, Reason: str(in.Reason)}
 }
+
+// asNode wraps a domain node read or written by a resolver as the GraphQL
+// type T of its kind, passing errors through.
+func asNode[T any](n care.Node, err error) (*T, error) {
+	if err != nil {
+		return nil, err
+	}
+	v, ok := any(model.NewNode(n)).(*T)
+	if !ok {
+		return nil, care.Errorf(care.NotFound, "no such %s %q", n.Kind, n.ID)
+	}
+	return v, nil
+}

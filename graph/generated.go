@@ -237,6 +237,34 @@ type ComplexityRoot struct {
 		UpdateProfessional func(childComplexity int, id string, input model.ProfessionalInput) int
 	}
 
+	NetworkAnalysis struct {
+		AverageClustering         func(childComplexity int) int
+		Cohort                    func(childComplexity int) int
+		CohortKind                func(childComplexity int) int
+		Communities               func(childComplexity int) int
+		Components                func(childComplexity int) int
+		Edges                     func(childComplexity int) int
+		From                      func(childComplexity int) int
+		LargestComponent          func(childComplexity int) int
+		Modularity                func(childComplexity int) int
+		Network                   func(childComplexity int) int
+		Nodes                     func(childComplexity int) int
+		Nulls                     func(childComplexity int) int
+		OrganisationAssortativity func(childComplexity int) int
+		OrganisationEi            func(childComplexity int) int
+		OrganisationModularity    func(childComplexity int) int
+		People                    func(childComplexity int) int
+		SectorAssortativity       func(childComplexity int) int
+		SectorEi                  func(childComplexity int) int
+		SectorModularity          func(childComplexity int) int
+		To                        func(childComplexity int) int
+		TopBetweenness            func(childComplexity int) int
+		TopDegree                 func(childComplexity int) int
+		TopPageRank               func(childComplexity int) int
+		Transitivity              func(childComplexity int) int
+		Weighted                  func(childComplexity int) int
+	}
+
 	NodeConnection struct {
 		Edges      func(childComplexity int) int
 		Nodes      func(childComplexity int) int
@@ -341,17 +369,23 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Carer          func(childComplexity int, id string) int
-		Carers         func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		MetricsSummary func(childComplexity int, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) int
-		Node           func(childComplexity int, id string) int
-		Organisation   func(childComplexity int, id string) int
-		Organisations  func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		People         func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		Person         func(childComplexity int, id string) int
-		Professional   func(childComplexity int, id string) int
-		Professionals  func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
-		Search         func(childComplexity int, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) int
+		Carer           func(childComplexity int, id string) int
+		Carers          func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		MetricsSummary  func(childComplexity int, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) int
+		NetworkAnalysis func(childComplexity int, network *model.NetworkKind, from *care.Date, to *care.Date, cohortKind *string, cohort *string, top *int) int
+		Node            func(childComplexity int, id string) int
+		Organisation    func(childComplexity int, id string) int
+		Organisations   func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		People          func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		Person          func(childComplexity int, id string) int
+		Professional    func(childComplexity int, id string) int
+		Professionals   func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
+		Search          func(childComplexity int, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) int
+	}
+
+	RankedNode struct {
+		ID    func(childComplexity int) int
+		Score func(childComplexity int) int
 	}
 
 	Referral struct {
@@ -492,6 +526,7 @@ type QueryResolver interface {
 	Organisations(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.OrganisationConnection, error)
 	Search(ctx context.Context, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) (*model.NodeConnection, error)
 	MetricsSummary(ctx context.Context, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) (*model.MetricsSummary, error)
+	NetworkAnalysis(ctx context.Context, network *model.NetworkKind, from *care.Date, to *care.Date, cohortKind *string, cohort *string, top *int) (*model.NetworkAnalysis, error)
 }
 type ReferralResolver interface {
 	Person(ctx context.Context, obj *model.Referral) (*model.Person, error)
@@ -1469,6 +1504,157 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Mutation.UpdateProfessional(childComplexity, args["id"].(string), args["input"].(model.ProfessionalInput)), true
 
+	case "NetworkAnalysis.averageClustering":
+		if e.ComplexityRoot.NetworkAnalysis.AverageClustering == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.AverageClustering(childComplexity), true
+	case "NetworkAnalysis.cohort":
+		if e.ComplexityRoot.NetworkAnalysis.Cohort == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Cohort(childComplexity), true
+	case "NetworkAnalysis.cohortKind":
+		if e.ComplexityRoot.NetworkAnalysis.CohortKind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.CohortKind(childComplexity), true
+	case "NetworkAnalysis.communities":
+		if e.ComplexityRoot.NetworkAnalysis.Communities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Communities(childComplexity), true
+	case "NetworkAnalysis.components":
+		if e.ComplexityRoot.NetworkAnalysis.Components == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Components(childComplexity), true
+	case "NetworkAnalysis.edges":
+		if e.ComplexityRoot.NetworkAnalysis.Edges == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Edges(childComplexity), true
+	case "NetworkAnalysis.from":
+		if e.ComplexityRoot.NetworkAnalysis.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.From(childComplexity), true
+	case "NetworkAnalysis.largestComponent":
+		if e.ComplexityRoot.NetworkAnalysis.LargestComponent == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.LargestComponent(childComplexity), true
+	case "NetworkAnalysis.modularity":
+		if e.ComplexityRoot.NetworkAnalysis.Modularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Modularity(childComplexity), true
+	case "NetworkAnalysis.network":
+		if e.ComplexityRoot.NetworkAnalysis.Network == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Network(childComplexity), true
+	case "NetworkAnalysis.nodes":
+		if e.ComplexityRoot.NetworkAnalysis.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Nodes(childComplexity), true
+	case "NetworkAnalysis.nulls":
+		if e.ComplexityRoot.NetworkAnalysis.Nulls == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Nulls(childComplexity), true
+	case "NetworkAnalysis.organisationAssortativity":
+		if e.ComplexityRoot.NetworkAnalysis.OrganisationAssortativity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.OrganisationAssortativity(childComplexity), true
+	case "NetworkAnalysis.organisationEI":
+		if e.ComplexityRoot.NetworkAnalysis.OrganisationEi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.OrganisationEi(childComplexity), true
+	case "NetworkAnalysis.organisationModularity":
+		if e.ComplexityRoot.NetworkAnalysis.OrganisationModularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.OrganisationModularity(childComplexity), true
+	case "NetworkAnalysis.people":
+		if e.ComplexityRoot.NetworkAnalysis.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.People(childComplexity), true
+	case "NetworkAnalysis.sectorAssortativity":
+		if e.ComplexityRoot.NetworkAnalysis.SectorAssortativity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.SectorAssortativity(childComplexity), true
+	case "NetworkAnalysis.sectorEI":
+		if e.ComplexityRoot.NetworkAnalysis.SectorEi == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.SectorEi(childComplexity), true
+	case "NetworkAnalysis.sectorModularity":
+		if e.ComplexityRoot.NetworkAnalysis.SectorModularity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.SectorModularity(childComplexity), true
+	case "NetworkAnalysis.to":
+		if e.ComplexityRoot.NetworkAnalysis.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.To(childComplexity), true
+	case "NetworkAnalysis.topBetweenness":
+		if e.ComplexityRoot.NetworkAnalysis.TopBetweenness == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.TopBetweenness(childComplexity), true
+	case "NetworkAnalysis.topDegree":
+		if e.ComplexityRoot.NetworkAnalysis.TopDegree == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.TopDegree(childComplexity), true
+	case "NetworkAnalysis.topPageRank":
+		if e.ComplexityRoot.NetworkAnalysis.TopPageRank == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.TopPageRank(childComplexity), true
+	case "NetworkAnalysis.transitivity":
+		if e.ComplexityRoot.NetworkAnalysis.Transitivity == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Transitivity(childComplexity), true
+	case "NetworkAnalysis.weighted":
+		if e.ComplexityRoot.NetworkAnalysis.Weighted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NetworkAnalysis.Weighted(childComplexity), true
+
 	case "NodeConnection.edges":
 		if e.ComplexityRoot.NodeConnection.Edges == nil {
 			break
@@ -1948,6 +2134,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.MetricsSummary(childComplexity, args["cohort"].(*string), args["from"].(*care.Date), args["to"].(*care.Date), args["level"].(*analysis.Level), args["minContacts"].(*int), args["proposals"].(*bool), args["suppressSmallNumbers"].(*bool)), true
+	case "Query.networkAnalysis":
+		if e.ComplexityRoot.Query.NetworkAnalysis == nil {
+			break
+		}
+
+		args, err := ec.field_Query_networkAnalysis_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NetworkAnalysis(childComplexity, args["network"].(*model.NetworkKind), args["from"].(*care.Date), args["to"].(*care.Date), args["cohortKind"].(*string), args["cohort"].(*string), args["top"].(*int)), true
 	case "Query.node":
 		if e.ComplexityRoot.Query.Node == nil {
 			break
@@ -2036,6 +2233,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]care.Kind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+
+	case "RankedNode.id":
+		if e.ComplexityRoot.RankedNode.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNode.ID(childComplexity), true
+	case "RankedNode.score":
+		if e.ComplexityRoot.RankedNode.Score == nil {
+			break
+		}
+
+		return e.ComplexityRoot.RankedNode.Score(childComplexity), true
 
 	case "Referral.at":
 		if e.ComplexityRoot.Referral.At == nil {
@@ -3516,6 +3726,93 @@ extend type Query {
   """
   metricsSummary(cohort: String = "all", from: Date, to: Date, level: ContinuityLevel = PROFESSIONAL, minContacts: Int = 2, proposals: Boolean = false, suppressSmallNumbers: Boolean = false): MetricsSummary!
 }
+
+"Which service-side network ` + "`" + `networkAnalysis` + "`" + ` builds."
+enum NetworkKind {
+  "Professionals joined by the LINKED_TO relationships that overlap the window (the declared links between services)."
+  SERVICES
+  "The professional patient-sharing network (Pollack et al. 2013): professionals who had a contact in the window, joined when they saw a common person in it, weighted by the number of such persons."
+  SHARING
+}
+
+"A node and its score in a ranking."
+type RankedNode {
+  "The node's id (a professional's id)."
+  id: ID!
+  "The node's value of the measure ranked by."
+  score: Float!
+}
+
+"""
+Whole-network analysis of one service-side network in a window, optionally
+restricted to a cohort (the subgraph induced by its nodes). docs/metrics.md
+("Network analysis") defines every figure. Per-node measures are in
+` + "`" + `careweb metrics network` + "`" + `; here are the graph-level figures and the top nodes.
+"""
+type NetworkAnalysis {
+  "The network analysed."
+  network: NetworkKind!
+  "The window's first day (null: open)."
+  from: Date
+  "The window's last day (null: open)."
+  to: Date
+  "What the cohort matches on (organisation, sector or locality); null for the whole network."
+  cohortKind: String
+  "The cohort's value; null for the whole network."
+  cohort: String
+  "The person records read to build a SHARING network; null for SERVICES."
+  people: Int
+  "The number of nodes."
+  nodes: Int!
+  "The number of edges."
+  edges: Int!
+  "Whether edges carry weights (shared patients in SHARING)."
+  weighted: Boolean!
+  "The number of connected components (isolated nodes count as one each)."
+  components: Int!
+  "The number of nodes in the largest component."
+  largestComponent: Int!
+  "Three times the triangles over the connected triples; null (NO_TRIADS) when no node has two neighbours."
+  transitivity: Float
+  "The mean local clustering coefficient, nodes of degree below 2 counting as 0; null (EMPTY_GRAPH) with no nodes."
+  averageClustering: Float
+  "The number of Louvain communities (seeded, so reproducible)."
+  communities: Int!
+  "The modularity of the Louvain partition; null (NO_EDGES) with no edges."
+  modularity: Float
+  "Newman–Girvan modularity of the partition by organisation (silo index); nodes without an organisation are groups of their own."
+  organisationModularity: Float
+  "Krackhardt–Stern E–I index of the partition by organisation: −1 every edge inside an organisation, +1 every edge across."
+  organisationEI: Float
+  "Newman's nominal assortativity of organisation."
+  organisationAssortativity: Float
+  "Newman–Girvan modularity of the partition by sector."
+  sectorModularity: Float
+  "Krackhardt–Stern E–I index of the partition by sector."
+  sectorEI: Float
+  "Newman's nominal assortativity of sector."
+  sectorAssortativity: Float
+  "The ` + "`" + `top` + "`" + ` nodes by normalised betweenness, highest first, ties to the smaller id."
+  topBetweenness: [RankedNode!]!
+  "The ` + "`" + `top` + "`" + ` nodes by degree (number of neighbours), highest first, ties to the smaller id."
+  topDegree: [RankedNode!]!
+  "The ` + "`" + `top` + "`" + ` nodes by PageRank (damping 0.85), highest first, ties to the smaller id."
+  topPageRank: [RankedNode!]!
+  "Why each null field above is null."
+  nulls: [NullReason!]!
+}
+
+extend type Query {
+  """
+  Whole-network analysis of the SERVICES or SHARING network in a window,
+  optionally restricted to a cohort: ` + "`" + `cohortKind` + "`" + ` organisation (` + "`" + `cohort` + "`" + ` an
+  organisation id), sector or locality. Bad arguments are BAD_USER_INPUT naming
+  the argument; an unknown organisation is NOT_FOUND. Computed on each request
+  (betweenness is quadratic in the nodes): use ` + "`" + `careweb metrics network` + "`" + ` for
+  large populations and for every node's measures.
+  """
+  networkAnalysis(network: NetworkKind = SERVICES, from: Date, to: Date, cohortKind: String, cohort: String, top: Int = 10): NetworkAnalysis!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3860,6 +4157,62 @@ func (ec *executionContext) childFields_MetricsSummary(ctx context.Context, fiel
 	return nil, fmt.Errorf("no field named %q was found under type MetricsSummary", field.Name)
 }
 
+func (ec *executionContext) childFields_NetworkAnalysis(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "network":
+		return ec.fieldContext_NetworkAnalysis_network(ctx, field)
+	case "from":
+		return ec.fieldContext_NetworkAnalysis_from(ctx, field)
+	case "to":
+		return ec.fieldContext_NetworkAnalysis_to(ctx, field)
+	case "cohortKind":
+		return ec.fieldContext_NetworkAnalysis_cohortKind(ctx, field)
+	case "cohort":
+		return ec.fieldContext_NetworkAnalysis_cohort(ctx, field)
+	case "people":
+		return ec.fieldContext_NetworkAnalysis_people(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NetworkAnalysis_nodes(ctx, field)
+	case "edges":
+		return ec.fieldContext_NetworkAnalysis_edges(ctx, field)
+	case "weighted":
+		return ec.fieldContext_NetworkAnalysis_weighted(ctx, field)
+	case "components":
+		return ec.fieldContext_NetworkAnalysis_components(ctx, field)
+	case "largestComponent":
+		return ec.fieldContext_NetworkAnalysis_largestComponent(ctx, field)
+	case "transitivity":
+		return ec.fieldContext_NetworkAnalysis_transitivity(ctx, field)
+	case "averageClustering":
+		return ec.fieldContext_NetworkAnalysis_averageClustering(ctx, field)
+	case "communities":
+		return ec.fieldContext_NetworkAnalysis_communities(ctx, field)
+	case "modularity":
+		return ec.fieldContext_NetworkAnalysis_modularity(ctx, field)
+	case "organisationModularity":
+		return ec.fieldContext_NetworkAnalysis_organisationModularity(ctx, field)
+	case "organisationEI":
+		return ec.fieldContext_NetworkAnalysis_organisationEI(ctx, field)
+	case "organisationAssortativity":
+		return ec.fieldContext_NetworkAnalysis_organisationAssortativity(ctx, field)
+	case "sectorModularity":
+		return ec.fieldContext_NetworkAnalysis_sectorModularity(ctx, field)
+	case "sectorEI":
+		return ec.fieldContext_NetworkAnalysis_sectorEI(ctx, field)
+	case "sectorAssortativity":
+		return ec.fieldContext_NetworkAnalysis_sectorAssortativity(ctx, field)
+	case "topBetweenness":
+		return ec.fieldContext_NetworkAnalysis_topBetweenness(ctx, field)
+	case "topDegree":
+		return ec.fieldContext_NetworkAnalysis_topDegree(ctx, field)
+	case "topPageRank":
+		return ec.fieldContext_NetworkAnalysis_topPageRank(ctx, field)
+	case "nulls":
+		return ec.fieldContext_NetworkAnalysis_nulls(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NetworkAnalysis", field.Name)
+}
+
 func (ec *executionContext) childFields_NodeConnection(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "edges":
@@ -4064,6 +4417,16 @@ func (ec *executionContext) childFields_ProfessionalEdge(ctx context.Context, fi
 		return ec.fieldContext_ProfessionalEdge_node(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type ProfessionalEdge", field.Name)
+}
+
+func (ec *executionContext) childFields_RankedNode(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_RankedNode_id(ctx, field)
+	case "score":
+		return ec.fieldContext_RankedNode_score(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type RankedNode", field.Name)
 }
 
 func (ec *executionContext) childFields_Referral(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5297,6 +5660,60 @@ func (ec *executionContext) field_Query_metricsSummary_args(ctx context.Context,
 		return nil, err
 	}
 	args["suppressSmallNumbers"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_networkAnalysis_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "network",
+		func(ctx context.Context, v any) (*model.NetworkKind, error) {
+			return ec.unmarshalONetworkKind2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["network"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*care.Date, error) {
+			return ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "cohortKind",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cohortKind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "cohort",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["cohort"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "top",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["top"] = arg5
 	return args, nil
 }
 
@@ -9520,6 +9937,617 @@ func (ec *executionContext) fieldContext_Mutation_applyBatch(ctx context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _NetworkAnalysis_network(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_network(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Network, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.NetworkKind) graphql.Marshaler {
+			return ec.marshalNNetworkKind2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_network(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "NetworkKind")
+}
+
+func (ec *executionContext) _NetworkAnalysis_from(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkAnalysis_to(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Date")
+}
+
+func (ec *executionContext) _NetworkAnalysis_cohortKind(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_cohortKind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CohortKind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_cohortKind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkAnalysis_cohort(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_cohort(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Cohort, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_cohort(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "String")
+}
+
+func (ec *executionContext) _NetworkAnalysis_people(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.People, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_edges(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_edges(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Edges, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_edges(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_weighted(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_weighted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Weighted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_weighted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _NetworkAnalysis_components(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_components(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Components, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_components(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_largestComponent(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_largestComponent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LargestComponent, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_largestComponent(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_transitivity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_transitivity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transitivity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_transitivity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_averageClustering(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_averageClustering(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.AverageClustering, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_averageClustering(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_communities(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_communities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Communities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_communities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NetworkAnalysis_modularity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_modularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Modularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_modularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_organisationModularity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_organisationModularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationModularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_organisationModularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_organisationEI(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_organisationEI(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationEi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_organisationEI(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_organisationAssortativity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_organisationAssortativity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.OrganisationAssortativity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_organisationAssortativity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_sectorModularity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_sectorModularity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorModularity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_sectorModularity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_sectorEI(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_sectorEI(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorEi, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_sectorEI(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_sectorAssortativity(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_sectorAssortativity(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.SectorAssortativity, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_sectorAssortativity(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NetworkAnalysis", field, false, false, "Float")
+}
+
+func (ec *executionContext) _NetworkAnalysis_topBetweenness(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_topBetweenness(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopBetweenness, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RankedNode) graphql.Marshaler {
+			return ec.marshalNRankedNode2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_topBetweenness(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_topDegree(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_topDegree(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopDegree, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RankedNode) graphql.Marshaler {
+			return ec.marshalNRankedNode2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_topDegree(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_topPageRank(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_topPageRank(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TopPageRank, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.RankedNode) graphql.Marshaler {
+			return ec.marshalNRankedNode2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNodeᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_topPageRank(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_RankedNode(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NetworkAnalysis_nulls(ctx context.Context, field graphql.CollectedField, obj *model.NetworkAnalysis) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NetworkAnalysis_nulls(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nulls, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.NullReason) graphql.Marshaler {
+			return ec.marshalNNullReason2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNullReasonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NetworkAnalysis_nulls(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NetworkAnalysis",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NullReason(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _NodeConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.NodeConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11824,6 +12852,50 @@ func (ec *executionContext) fieldContext_Query_metricsSummary(ctx context.Contex
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_networkAnalysis(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_networkAnalysis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NetworkAnalysis(ctx, fc.Args["network"].(*model.NetworkKind), fc.Args["from"].(*care.Date), fc.Args["to"].(*care.Date), fc.Args["cohortKind"].(*string), fc.Args["cohort"].(*string), fc.Args["top"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NetworkAnalysis) graphql.Marshaler {
+			return ec.marshalNNetworkAnalysis2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkAnalysis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_networkAnalysis(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NetworkAnalysis(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_networkAnalysis_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -11898,6 +12970,52 @@ func (ec *executionContext) fieldContext_Query___schema(_ context.Context, field
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _RankedNode_id(ctx context.Context, field graphql.CollectedField, obj *model.RankedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNode_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNode_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNode", field, false, false, "ID")
+}
+
+func (ec *executionContext) _RankedNode_score(ctx context.Context, field graphql.CollectedField, obj *model.RankedNode) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_RankedNode_score(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Score, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_RankedNode_score(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("RankedNode", field, false, false, "Float")
 }
 
 func (ec *executionContext) _Referral_id(ctx context.Context, field graphql.CollectedField, obj *model.Referral) (ret graphql.Marshaler) {
@@ -16302,6 +17420,159 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 	return out
 }
 
+var networkAnalysisImplementors = []string{"NetworkAnalysis"}
+
+func (ec *executionContext) _NetworkAnalysis(ctx context.Context, sel ast.SelectionSet, obj *model.NetworkAnalysis) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, networkAnalysisImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NetworkAnalysis")
+		case "network":
+			out.Values[i] = ec._NetworkAnalysis_network(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._NetworkAnalysis_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._NetworkAnalysis_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cohortKind":
+			out.Values[i] = ec._NetworkAnalysis_cohortKind(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "cohort":
+			out.Values[i] = ec._NetworkAnalysis_cohort(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "people":
+			out.Values[i] = ec._NetworkAnalysis_people(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NetworkAnalysis_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "edges":
+			out.Values[i] = ec._NetworkAnalysis_edges(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "weighted":
+			out.Values[i] = ec._NetworkAnalysis_weighted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "components":
+			out.Values[i] = ec._NetworkAnalysis_components(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "largestComponent":
+			out.Values[i] = ec._NetworkAnalysis_largestComponent(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "transitivity":
+			out.Values[i] = ec._NetworkAnalysis_transitivity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "averageClustering":
+			out.Values[i] = ec._NetworkAnalysis_averageClustering(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "communities":
+			out.Values[i] = ec._NetworkAnalysis_communities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "modularity":
+			out.Values[i] = ec._NetworkAnalysis_modularity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organisationModularity":
+			out.Values[i] = ec._NetworkAnalysis_organisationModularity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organisationEI":
+			out.Values[i] = ec._NetworkAnalysis_organisationEI(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "organisationAssortativity":
+			out.Values[i] = ec._NetworkAnalysis_organisationAssortativity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sectorModularity":
+			out.Values[i] = ec._NetworkAnalysis_sectorModularity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sectorEI":
+			out.Values[i] = ec._NetworkAnalysis_sectorEI(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "sectorAssortativity":
+			out.Values[i] = ec._NetworkAnalysis_sectorAssortativity(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "topBetweenness":
+			out.Values[i] = ec._NetworkAnalysis_topBetweenness(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topDegree":
+			out.Values[i] = ec._NetworkAnalysis_topDegree(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "topPageRank":
+			out.Values[i] = ec._NetworkAnalysis_topPageRank(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nulls":
+			out.Values[i] = ec._NetworkAnalysis_nulls(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var nodeConnectionImplementors = []string{"NodeConnection"}
 
 func (ec *executionContext) _NodeConnection(ctx context.Context, sel ast.SelectionSet, obj *model.NodeConnection) graphql.Marshaler {
@@ -17097,6 +18368,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_metricsSummary(ctx, field)
 				})
+		case "networkAnalysis":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_networkAnalysis(ctx, field)
+				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Query___type(ctx, field)
@@ -17110,6 +18387,44 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 			})
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var rankedNodeImplementors = []string{"RankedNode"}
+
+func (ec *executionContext) _RankedNode(ctx context.Context, sel ast.SelectionSet, obj *model.RankedNode) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, rankedNodeImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("RankedNode")
+		case "id":
+			out.Values[i] = ec._RankedNode_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "score":
+			out.Values[i] = ec._RankedNode_score(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
 			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -18300,6 +19615,20 @@ func (ec *executionContext) unmarshalNEndRelationshipInput2githubᚗcomᚋcarewe
 	return res, graphql.ErrorOnPath(ctx, err)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) marshalNFragmentation2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐFragmentation(ctx context.Context, sel ast.SelectionSet, v *model.Fragmentation) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "Fragmentation!")
@@ -18370,6 +19699,24 @@ func (ec *executionContext) marshalNMetricsSummary2ᚖgithubᚗcomᚋcarewebᚋc
 		return graphql.Null
 	}
 	return ec._MetricsSummary(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNetworkAnalysis2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkAnalysis(ctx context.Context, sel ast.SelectionSet, v *model.NetworkAnalysis) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NetworkAnalysis!")
+		return graphql.Null
+	}
+	return ec._NetworkAnalysis(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNNetworkKind2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx context.Context, v any) (model.NetworkKind, error) {
+	var res model.NetworkKind
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNNetworkKind2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx context.Context, sel ast.SelectionSet, v model.NetworkKind) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNNode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {
@@ -18793,6 +20140,26 @@ var (
 		care.RoleOther:                   "OTHER",
 	}
 )
+
+func (ec *executionContext) marshalNRankedNode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNode(ctx context.Context, sel ast.SelectionSet, v model.RankedNode) graphql.Marshaler {
+	return ec._RankedNode(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNRankedNode2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNodeᚄ(ctx context.Context, sel ast.SelectionSet, v []model.RankedNode) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNRankedNode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐRankedNode(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
 
 func (ec *executionContext) marshalNReferral2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐReferral(ctx context.Context, sel ast.SelectionSet, v model.Referral) graphql.Marshaler {
 	return ec._Referral(ctx, sel, &v)
@@ -19478,6 +20845,22 @@ func (ec *executionContext) marshalOInt2ᚖint(ctx context.Context, sel ast.Sele
 	_ = ctx
 	res := graphql.MarshalInt(*v)
 	return res
+}
+
+func (ec *executionContext) unmarshalONetworkKind2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx context.Context, v any) (*model.NetworkKind, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.NetworkKind)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalONetworkKind2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNetworkKind(ctx context.Context, sel ast.SelectionSet, v *model.NetworkKind) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalONode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNode(ctx context.Context, sel ast.SelectionSet, v model.Node) graphql.Marshaler {

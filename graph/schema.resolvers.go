@@ -44,19 +44,11 @@ func (r *carerResolver) CaresFor(ctx context.Context, obj *model.Carer, asOf *ca
 }
 
 func (r *contactResolver) Person(ctx context.Context, obj *model.Contact) (*model.Person, error) {
-	n, err := r.nodeOfKind(ctx, obj.C.Person, care.KindPerson)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Person), nil
+	return asNode[model.Person](r.nodeOfKind(ctx, obj.C.Person, care.KindPerson))
 }
 
 func (r *contactResolver) Professional(ctx context.Context, obj *model.Contact) (*model.Professional, error) {
-	n, err := r.nodeOfKind(ctx, obj.C.Professional, care.KindProfessional)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Professional), nil
+	return asNode[model.Professional](r.nodeOfKind(ctx, obj.C.Professional, care.KindProfessional))
 }
 
 func (r *contactResolver) Organisation(ctx context.Context, obj *model.Contact) (*model.Organisation, error) {
@@ -77,11 +69,7 @@ func (r *contactResolver) Organisation(ctx context.Context, obj *model.Contact) 
 			return nil, nil
 		}
 	}
-	n, err := r.nodeOfKind(ctx, id, care.KindOrganisation)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Organisation), nil
+	return asNode[model.Organisation](r.nodeOfKind(ctx, id, care.KindOrganisation))
 }
 
 func (r *contactResolver) OrganisationRecorded(ctx context.Context, obj *model.Contact) (bool, error) {
@@ -89,19 +77,11 @@ func (r *contactResolver) OrganisationRecorded(ctx context.Context, obj *model.C
 }
 
 func (r *mutationResolver) CreatePerson(ctx context.Context, input model.PersonInput) (*model.Person, error) {
-	n, err := r.createNode(ctx, input.ID, nodeInput(str(input.ID), care.KindPerson, input.Name, input.Locality))
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Person), nil
+	return asNode[model.Person](r.createNode(ctx, input.ID, nodeInput(str(input.ID), care.KindPerson, input.Name, input.Locality)))
 }
 
 func (r *mutationResolver) UpdatePerson(ctx context.Context, id string, input model.PersonInput) (*model.Person, error) {
-	n, err := r.updateNode(ctx, id, care.KindPerson, func(n *care.Node) { n.Name, n.Locality = input.Name, str(input.Locality) })
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Person), nil
+	return asNode[model.Person](r.updateNode(ctx, id, care.KindPerson, func(n *care.Node) { n.Name, n.Locality = input.Name, str(input.Locality) }))
 }
 
 func (r *mutationResolver) DeletePerson(ctx context.Context, id string, cascade *bool) (*model.DeletePayload, error) {
@@ -109,19 +89,11 @@ func (r *mutationResolver) DeletePerson(ctx context.Context, id string, cascade 
 }
 
 func (r *mutationResolver) CreateCarer(ctx context.Context, input model.CarerInput) (*model.Carer, error) {
-	n, err := r.createNode(ctx, input.ID, nodeInput(str(input.ID), care.KindCarer, input.Name, input.Locality))
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Carer), nil
+	return asNode[model.Carer](r.createNode(ctx, input.ID, nodeInput(str(input.ID), care.KindCarer, input.Name, input.Locality)))
 }
 
 func (r *mutationResolver) UpdateCarer(ctx context.Context, id string, input model.CarerInput) (*model.Carer, error) {
-	n, err := r.updateNode(ctx, id, care.KindCarer, func(n *care.Node) { n.Name, n.Locality = input.Name, str(input.Locality) })
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Carer), nil
+	return asNode[model.Carer](r.updateNode(ctx, id, care.KindCarer, func(n *care.Node) { n.Name, n.Locality = input.Name, str(input.Locality) }))
 }
 
 func (r *mutationResolver) DeleteCarer(ctx context.Context, id string, cascade *bool) (*model.DeletePayload, error) {
@@ -133,24 +105,16 @@ func (r *mutationResolver) CreateProfessional(ctx context.Context, input model.P
 	if input.Role != nil {
 		n.Role = *input.Role
 	}
-	n, err := r.createNode(ctx, input.ID, n)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Professional), nil
+	return asNode[model.Professional](r.createNode(ctx, input.ID, n))
 }
 
 func (r *mutationResolver) UpdateProfessional(ctx context.Context, id string, input model.ProfessionalInput) (*model.Professional, error) {
-	n, err := r.updateNode(ctx, id, care.KindProfessional, func(n *care.Node) {
+	return asNode[model.Professional](r.updateNode(ctx, id, care.KindProfessional, func(n *care.Node) {
 		n.Name, n.Locality = input.Name, str(input.Locality)
 		if input.Role != nil {
 			n.Role = *input.Role
 		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Professional), nil
+	}))
 }
 
 func (r *mutationResolver) DeleteProfessional(ctx context.Context, id string, cascade *bool) (*model.DeletePayload, error) {
@@ -162,24 +126,16 @@ func (r *mutationResolver) CreateOrganisation(ctx context.Context, input model.O
 	if input.Sector != nil {
 		n.Sector = *input.Sector
 	}
-	n, err := r.createNode(ctx, input.ID, n)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Organisation), nil
+	return asNode[model.Organisation](r.createNode(ctx, input.ID, n))
 }
 
 func (r *mutationResolver) UpdateOrganisation(ctx context.Context, id string, input model.OrganisationInput) (*model.Organisation, error) {
-	n, err := r.updateNode(ctx, id, care.KindOrganisation, func(n *care.Node) {
+	return asNode[model.Organisation](r.updateNode(ctx, id, care.KindOrganisation, func(n *care.Node) {
 		n.Name, n.Locality = input.Name, str(input.Locality)
 		if input.Sector != nil {
 			n.Sector = *input.Sector
 		}
-	})
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Organisation), nil
+	}))
 }
 
 func (r *mutationResolver) DeleteOrganisation(ctx context.Context, id string, cascade *bool) (*model.DeletePayload, error) {
@@ -379,35 +335,19 @@ func (r *queryResolver) Node(ctx context.Context, id string) (model.Node, error)
 }
 
 func (r *queryResolver) Person(ctx context.Context, id string) (*model.Person, error) {
-	n, err := r.nodeOfKind(ctx, id, care.KindPerson)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Person), nil
+	return asNode[model.Person](r.nodeOfKind(ctx, id, care.KindPerson))
 }
 
 func (r *queryResolver) Carer(ctx context.Context, id string) (*model.Carer, error) {
-	n, err := r.nodeOfKind(ctx, id, care.KindCarer)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Carer), nil
+	return asNode[model.Carer](r.nodeOfKind(ctx, id, care.KindCarer))
 }
 
 func (r *queryResolver) Professional(ctx context.Context, id string) (*model.Professional, error) {
-	n, err := r.nodeOfKind(ctx, id, care.KindProfessional)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Professional), nil
+	return asNode[model.Professional](r.nodeOfKind(ctx, id, care.KindProfessional))
 }
 
 func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Organisation, error) {
-	n, err := r.nodeOfKind(ctx, id, care.KindOrganisation)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Organisation), nil
+	return asNode[model.Organisation](r.nodeOfKind(ctx, id, care.KindOrganisation))
 }
 
 func (r *queryResolver) People(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.PersonConnection, error) {
@@ -489,12 +429,12 @@ func (r *queryResolver) MetricsSummary(ctx context.Context, cohort *string, from
 	return r.metricsSummary(ctx, cohort, from, to, level, minContacts, proposals, suppressSmallNumbers)
 }
 
+func (r *queryResolver) NetworkAnalysis(ctx context.Context, network *model.NetworkKind, from *care.Date, to *care.Date, cohortKind *string, cohort *string, top *int) (*model.NetworkAnalysis, error) {
+	return r.networkAnalysis(ctx, network, from, to, cohortKind, cohort, top)
+}
+
 func (r *referralResolver) Person(ctx context.Context, obj *model.Referral) (*model.Person, error) {
-	n, err := r.nodeOfKind(ctx, obj.R.Person, care.KindPerson)
-	if err != nil {
-		return nil, err
-	}
-	return model.NewNode(n).(*model.Person), nil
+	return asNode[model.Person](r.nodeOfKind(ctx, obj.R.Person, care.KindPerson))
 }
 
 func (r *referralResolver) From(ctx context.Context, obj *model.Referral) (model.Node, error) {

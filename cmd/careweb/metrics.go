@@ -24,6 +24,7 @@ import (
 func metricsCommands() []command {
 	return []command{
 		{"summary", "population distributions of every per-person metric, by cohort, as JSON", runMetricsSummary},
+		{"network", "whole-network analysis of the services or patient-sharing network, as JSON or CSV", runMetricsNetwork},
 	}
 }
 
@@ -34,7 +35,8 @@ for the population's patient-sharing network (care density), once per person.
 Progress and a summary line go to stderr.
 
 Subcommands:
-  careweb metrics summary [flags]   population distributions by cohort, as JSON`
+  careweb metrics summary [flags]   population distributions by cohort, as JSON
+  careweb metrics network [flags]   whole-network analysis (services or sharing), as JSON or CSV`
 
 // metricsFlags are the flags every metrics command shares.
 type metricsFlags struct {

@@ -3,6 +3,10 @@
 package model
 
 import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
 	"time"
 
 	"github.com/careweb/careweb/internal/analysis"
@@ -336,6 +340,63 @@ type MetricsSummary struct {
 type Mutation struct {
 }
 
+// Whole-network analysis of one service-side network in a window, optionally
+// restricted to a cohort (the subgraph induced by its nodes). docs/metrics.md
+// ("Network analysis") defines every figure. Per-node measures are in
+// `careweb metrics network`; here are the graph-level figures and the top nodes.
+type NetworkAnalysis struct {
+	// The network analysed.
+	Network NetworkKind `json:"network"`
+	// The window's first day (null: open).
+	From *care.Date `json:"from,omitempty"`
+	// The window's last day (null: open).
+	To *care.Date `json:"to,omitempty"`
+	// What the cohort matches on (organisation, sector or locality); null for the whole network.
+	CohortKind *string `json:"cohortKind,omitempty"`
+	// The cohort's value; null for the whole network.
+	Cohort *string `json:"cohort,omitempty"`
+	// The person records read to build a SHARING network; null for SERVICES.
+	People *int `json:"people,omitempty"`
+	// The number of nodes.
+	Nodes int `json:"nodes"`
+	// The number of edges.
+	Edges int `json:"edges"`
+	// Whether edges carry weights (shared patients in SHARING).
+	Weighted bool `json:"weighted"`
+	// The number of connected components (isolated nodes count as one each).
+	Components int `json:"components"`
+	// The number of nodes in the largest component.
+	LargestComponent int `json:"largestComponent"`
+	// Three times the triangles over the connected triples; null (NO_TRIADS) when no node has two neighbours.
+	Transitivity *float64 `json:"transitivity,omitempty"`
+	// The mean local clustering coefficient, nodes of degree below 2 counting as 0; null (EMPTY_GRAPH) with no nodes.
+	AverageClustering *float64 `json:"averageClustering,omitempty"`
+	// The number of Louvain communities (seeded, so reproducible).
+	Communities int `json:"communities"`
+	// The modularity of the Louvain partition; null (NO_EDGES) with no edges.
+	Modularity *float64 `json:"modularity,omitempty"`
+	// Newman–Girvan modularity of the partition by organisation (silo index); nodes without an organisation are groups of their own.
+	OrganisationModularity *float64 `json:"organisationModularity,omitempty"`
+	// Krackhardt–Stern E–I index of the partition by organisation: −1 every edge inside an organisation, +1 every edge across.
+	OrganisationEi *float64 `json:"organisationEI,omitempty"`
+	// Newman's nominal assortativity of organisation.
+	OrganisationAssortativity *float64 `json:"organisationAssortativity,omitempty"`
+	// Newman–Girvan modularity of the partition by sector.
+	SectorModularity *float64 `json:"sectorModularity,omitempty"`
+	// Krackhardt–Stern E–I index of the partition by sector.
+	SectorEi *float64 `json:"sectorEI,omitempty"`
+	// Newman's nominal assortativity of sector.
+	SectorAssortativity *float64 `json:"sectorAssortativity,omitempty"`
+	// The `top` nodes by normalised betweenness, highest first, ties to the smaller id.
+	TopBetweenness []RankedNode `json:"topBetweenness"`
+	// The `top` nodes by degree (number of neighbours), highest first, ties to the smaller id.
+	TopDegree []RankedNode `json:"topDegree"`
+	// The `top` nodes by PageRank (damping 0.85), highest first, ties to the smaller id.
+	TopPageRank []RankedNode `json:"topPageRank"`
+	// Why each null field above is null.
+	Nulls []NullReason `json:"nulls"`
+}
+
 // A page of nodes of any kind.
 type NodeConnection struct {
 	// The items with their cursors.
@@ -521,6 +582,14 @@ type ProfessionalInput struct {
 type Query struct {
 }
 
+// A node and its score in a ranking.
+type RankedNode struct {
+	// The node's id (a professional's id).
+	ID string `json:"id"`
+	// The node's value of the measure ranked by.
+	Score float64 `json:"score"`
+}
+
 // A page of referrals.
 type ReferralConnection struct {
 	// The items with their cursors.
@@ -618,4 +687,62 @@ type WebChange struct {
 	At time.Time `json:"at"`
 	// What kind of write caused it: NODE, RELATIONSHIP, CONTACT, REFERRAL or DELETE.
 	Cause string `json:"cause"`
+}
+
+// Which service-side network `networkAnalysis` builds.
+type NetworkKind string
+
+const (
+	// Professionals joined by the LINKED_TO relationships that overlap the window (the declared links between services).
+	NetworkKindServices NetworkKind = "SERVICES"
+	// The professional patient-sharing network (Pollack et al. 2013): professionals who had a contact in the window, joined when they saw a common person in it, weighted by the number of such persons.
+	NetworkKindSharing NetworkKind = "SHARING"
+)
+
+var AllNetworkKind = []NetworkKind{
+	NetworkKindServices,
+	NetworkKindSharing,
+}
+
+func (e NetworkKind) IsValid() bool {
+	switch e {
+	case NetworkKindServices, NetworkKindSharing:
+		return true
+	}
+	return false
+}
+
+func (e NetworkKind) String() string {
+	return string(e)
+}
+
+func (e *NetworkKind) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = NetworkKind(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid NetworkKind", str)
+	}
+	return nil
+}
+
+func (e NetworkKind) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *NetworkKind) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e NetworkKind) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
