@@ -228,3 +228,12 @@ func asNode[T any](n care.Node, err error) (*T, error) {
 	}
 	return v, nil
 }
+
+// listKind is the top-level list query of one kind with its Relay arguments.
+func (r *Resolver) listKind(ctx context.Context, k care.Kind, f *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (care.NodePage, error) {
+	pg, err := page(first, after, last, before)
+	if err != nil {
+		return care.NodePage{}, err
+	}
+	return r.listNodes(ctx, []care.Kind{k}, f, sort, pg)
+}

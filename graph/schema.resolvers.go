@@ -351,11 +351,7 @@ func (r *queryResolver) Organisation(ctx context.Context, id string) (*model.Org
 }
 
 func (r *queryResolver) People(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.PersonConnection, error) {
-	pg, err := page(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.listNodes(ctx, []care.Kind{care.KindPerson}, filter, sort, pg)
+	p, err := r.listKind(ctx, care.KindPerson, filter, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -363,11 +359,7 @@ func (r *queryResolver) People(ctx context.Context, filter *model.NodeFilter, so
 }
 
 func (r *queryResolver) Carers(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.CarerConnection, error) {
-	pg, err := page(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.listNodes(ctx, []care.Kind{care.KindCarer}, filter, sort, pg)
+	p, err := r.listKind(ctx, care.KindCarer, filter, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -375,11 +367,7 @@ func (r *queryResolver) Carers(ctx context.Context, filter *model.NodeFilter, so
 }
 
 func (r *queryResolver) Professionals(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.ProfessionalConnection, error) {
-	pg, err := page(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.listNodes(ctx, []care.Kind{care.KindProfessional}, filter, sort, pg)
+	p, err := r.listKind(ctx, care.KindProfessional, filter, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}
@@ -387,11 +375,7 @@ func (r *queryResolver) Professionals(ctx context.Context, filter *model.NodeFil
 }
 
 func (r *queryResolver) Organisations(ctx context.Context, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) (*model.OrganisationConnection, error) {
-	pg, err := page(first, after, last, before)
-	if err != nil {
-		return nil, err
-	}
-	p, err := r.listNodes(ctx, []care.Kind{care.KindOrganisation}, filter, sort, pg)
+	p, err := r.listKind(ctx, care.KindOrganisation, filter, sort, first, after, last, before)
 	if err != nil {
 		return nil, err
 	}

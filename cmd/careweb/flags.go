@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"github.com/careweb/careweb/internal/care"
 	"io"
 	"strings"
 	"time"
@@ -62,6 +63,33 @@ func (f *flagSet) parse(args []string) error {
 	}
 	if f.NArg() > 0 {
 		return usageError{fmt.Sprintf("%s: unexpected argument %q", f.Name(), f.Arg(0))}
+	}
+	return nil
+}
+
+// dateFlag is a --from/--to/--as-of style flag: its name, its raw value
+// and where the parsed day goes.
+type dateFlag struct {
+	flag, value string
+	dst         *care.Date
+}
+
+// parseDates parses every non-empty date flag into its destination; a bad
+// value is a usage error naming the flag. When from and to are both given
+// and to is before from, that is a usage error too.
+func parseDates(window *care.Window, flags ...dateFlag) error {
+	for _, d := range flags {
+		if d.value == "" {
+			continue
+		}
+		v, err := care.ParseDate(d.value)
+		if err != nil {
+			return usageError{fmt.Sprintf("%s %q: %v", d.flag, d.value, err)}
+		}
+		*d.dst = v
+	}
+	if window != nil && !window.Valid() {
+		return usageError{fmt.Sprintf("--from %s is after --to %s", window.From, window.To)}
 	}
 	return nil
 }

@@ -71,21 +71,8 @@ func (m *metricsFlags) register(fs *flagSet) error {
 // error naming its flag.
 func (m *metricsFlags) options() (analysis.Options, error) {
 	opt := analysis.Options{Window: care.Always, MinContacts: m.minContacts}
-	for _, d := range []struct {
-		flag, value string
-		dst         *care.Date
-	}{{"--from", m.from, &opt.Window.From}, {"--to", m.to, &opt.Window.To}, {"--as-of", m.asOf, &opt.Today}} {
-		if d.value == "" {
-			continue
-		}
-		v, err := care.ParseDate(d.value)
-		if err != nil {
-			return opt, usageError{fmt.Sprintf("%s %q: %v", d.flag, d.value, err)}
-		}
-		*d.dst = v
-	}
-	if !opt.Window.Valid() {
-		return opt, usageError{fmt.Sprintf("--from %s is after --to %s", m.from, m.to)}
+	if err := parseDates(&opt.Window, dateFlag{"--from", m.from, &opt.Window.From}, dateFlag{"--to", m.to, &opt.Window.To}, dateFlag{"--as-of", m.asOf, &opt.Today}); err != nil {
+		return opt, err
 	}
 	level, ok := analysis.ParseLevel(m.level)
 	if !ok {

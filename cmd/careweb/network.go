@@ -60,21 +60,8 @@ func (f *networkFlags) register(fs *flagSet) error {
 // usage error naming its flag.
 func (f *networkFlags) options() (netanalysis.Options, error) {
 	opt := netanalysis.Options{Window: care.Always, Carers: f.carers, Organisations: f.organisations, Seed: f.seed, Workers: f.workers, Cohort: f.cohort}
-	for _, d := range []struct {
-		flag, value string
-		dst         *care.Date
-	}{{"--from", f.from, &opt.Window.From}, {"--to", f.to, &opt.Window.To}} {
-		if d.value == "" {
-			continue
-		}
-		v, err := care.ParseDate(d.value)
-		if err != nil {
-			return opt, usageError{fmt.Sprintf("%s %q: %v", d.flag, d.value, err)}
-		}
-		*d.dst = v
-	}
-	if !opt.Window.Valid() {
-		return opt, usageError{fmt.Sprintf("--from %s is after --to %s", f.from, f.to)}
+	if err := parseDates(&opt.Window, dateFlag{"--from", f.from, &opt.Window.From}, dateFlag{"--to", f.to, &opt.Window.To}); err != nil {
+		return opt, err
 	}
 	k, ok := netanalysis.ParseKind(f.network)
 	if !ok {
