@@ -42,6 +42,8 @@ func commands() []command {
 		{"demo", "serve with a realistic demo data set in a fresh data directory", runDemo},
 		{"healthcheck", "exit 0 when a running service is ready (for containers)", runHealthcheck},
 		{"metrics", "every person's metrics as JSON Lines or CSV; `metrics summary` for distributions", runMetrics},
+		{"import", "import CSV files (nodes, relationships, contacts, referrals) all or nothing", runImport},
+		{"export", "export the store as CSV files in the import format", runExport},
 	}
 }
 
