@@ -7,44 +7,41 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-func personConnection(p care.NodePage) *model.PersonConnection {
-	out := &model.PersonConnection{PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount,
-		Edges: make([]model.PersonEdge, len(p.Nodes)), Nodes: make([]model.Person, len(p.Nodes))}
+// connection builds a connection's nodes and edges from a page of domain nodes:
+// T is the GraphQL node type, E its edge type (made by edge from a cursor
+// and the node it points at).
+func connection[T, E any](p care.NodePage, edge func(cursor string, n *T) E) ([]E, []T) {
+	nodes := make([]T, len(p.Nodes))
+	edges := make([]E, len(p.Nodes))
 	for i, n := range p.Nodes {
-		out.Nodes[i] = *model.NewNode(n).(*model.Person)
-		out.Edges[i] = model.PersonEdge{Cursor: p.Cursors[i], Node: &out.Nodes[i]}
+		nodes[i] = *any(model.NewNode(n)).(*T)
+		edges[i] = edge(p.Cursors[i], &nodes[i])
 	}
-	return out
+	return edges, nodes
+}
+
+func personConnection(p care.NodePage) *model.PersonConnection {
+	edges, nodes := connection(p, func(c string, n *model.Person) model.PersonEdge { return model.PersonEdge{Cursor: c, Node: n} })
+	return &model.PersonConnection{Edges: edges, Nodes: nodes, PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount}
 }
 
 func carerConnection(p care.NodePage) *model.CarerConnection {
-	out := &model.CarerConnection{PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount,
-		Edges: make([]model.CarerEdge, len(p.Nodes)), Nodes: make([]model.Carer, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		out.Nodes[i] = *model.NewNode(n).(*model.Carer)
-		out.Edges[i] = model.CarerEdge{Cursor: p.Cursors[i], Node: &out.Nodes[i]}
-	}
-	return out
+	edges, nodes := connection(p, func(c string, n *model.Carer) model.CarerEdge { return model.CarerEdge{Cursor: c, Node: n} })
+	return &model.CarerConnection{Edges: edges, Nodes: nodes, PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount}
 }
 
 func professionalConnection(p care.NodePage) *model.ProfessionalConnection {
-	out := &model.ProfessionalConnection{PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount,
-		Edges: make([]model.ProfessionalEdge, len(p.Nodes)), Nodes: make([]model.Professional, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		out.Nodes[i] = *model.NewNode(n).(*model.Professional)
-		out.Edges[i] = model.ProfessionalEdge{Cursor: p.Cursors[i], Node: &out.Nodes[i]}
-	}
-	return out
+	edges, nodes := connection(p, func(c string, n *model.Professional) model.ProfessionalEdge {
+		return model.ProfessionalEdge{Cursor: c, Node: n}
+	})
+	return &model.ProfessionalConnection{Edges: edges, Nodes: nodes, PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount}
 }
 
 func organisationConnection(p care.NodePage) *model.OrganisationConnection {
-	out := &model.OrganisationConnection{PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount,
-		Edges: make([]model.OrganisationEdge, len(p.Nodes)), Nodes: make([]model.Organisation, len(p.Nodes))}
-	for i, n := range p.Nodes {
-		out.Nodes[i] = *model.NewNode(n).(*model.Organisation)
-		out.Edges[i] = model.OrganisationEdge{Cursor: p.Cursors[i], Node: &out.Nodes[i]}
-	}
-	return out
+	edges, nodes := connection(p, func(c string, n *model.Organisation) model.OrganisationEdge {
+		return model.OrganisationEdge{Cursor: c, Node: n}
+	})
+	return &model.OrganisationConnection{Edges: edges, Nodes: nodes, PageInfo: pageInfo(p.Info), TotalCount: p.Info.TotalCount}
 }
 
 // windowOrToday is window(), defaulting to today (UTC) when nothing is given:

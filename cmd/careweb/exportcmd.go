@@ -7,8 +7,6 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/carecsv"
 )
@@ -62,14 +60,10 @@ func runExport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	if !w.Valid() {
 		return usageError{fmt.Sprintf("--from %s is after --to %s", from, to)}
 	}
-	log, err := lf.logger(stderr)
-	if err != nil {
-		return err
-	}
 	if err := os.MkdirAll(outDir, 0o755); err != nil {
 		return care.Wrap(care.Invalid, err, "--out %s: cannot create the directory", outDir)
 	}
-	st, _, err := sf.open(ctx, log, prometheus.NewRegistry())
+	st, _, err := openForCommand(ctx, lf, sf, stderr)
 	if err != nil {
 		return err
 	}

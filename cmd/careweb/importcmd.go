@@ -10,8 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/carecsv"
 )
@@ -49,10 +47,6 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	if err != nil {
 		return err
 	}
-	log, err := lf.logger(stderr)
-	if err != nil {
-		return err
-	}
 	var srcs []carecsv.Source
 	for name, path := range paths {
 		f, err := os.Open(path)
@@ -62,7 +56,7 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 		defer f.Close()
 		srcs = append(srcs, carecsv.Source{Name: name, R: f})
 	}
-	st, _, err := sf.open(ctx, log, prometheus.NewRegistry())
+	st, _, err := openForCommand(ctx, lf, sf, stderr)
 	if err != nil {
 		return err
 	}

@@ -12,8 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/careweb/careweb/internal/analysis"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/metricsvc"
@@ -132,11 +130,7 @@ func runMetrics(ctx context.Context, args []string, getenv env, stdin io.Reader,
 	if format != "jsonl" && format != "csv" {
 		return usageError{fmt.Sprintf("--format %q: want jsonl or csv", format)}
 	}
-	log, err := f.log.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, _, err := f.store.open(ctx, log, prometheus.NewRegistry())
+	st, log, err := openForCommand(ctx, f.log, f.store, stderr)
 	if err != nil {
 		return err
 	}
@@ -228,11 +222,7 @@ document (the figures of GraphQL's metricsSummary).`, getenv, stderr)
 		return usageError{fmt.Sprintf("--cohort %q: want one of %s", cohort, strings.Join(analysis.Cohorts, ", "))}
 	}
 	cohort = name
-	log, err := f.log.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, _, err := f.store.open(ctx, log, prometheus.NewRegistry())
+	st, _, err := openForCommand(ctx, f.log, f.store, stderr)
 	if err != nil {
 		return err
 	}

@@ -8,8 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/prometheus/client_golang/prometheus"
-
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/netanalysis"
 )
@@ -104,11 +102,7 @@ func runMetricsNetwork(ctx context.Context, args []string, getenv env, _ io.Read
 	if err != nil {
 		return err
 	}
-	log, err := f.log.logger(stderr)
-	if err != nil {
-		return err
-	}
-	st, _, err := f.store.open(ctx, log, prometheus.NewRegistry())
+	st, _, err := openForCommand(ctx, f.log, f.store, stderr)
 	if err != nil {
 		return err
 	}

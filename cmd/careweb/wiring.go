@@ -114,6 +114,18 @@ func (s storeFlags) open(ctx context.Context, log zerolog.Logger, reg prometheus
 	return storemetrics.Wrap(st, reg, "embedded"), "embedded", nil
 }
 
+// openForCommand opens the store for a one-shot command (metrics, import,
+// export): its logger from the flags, and a registry of its own that no
+// endpoint serves.
+func openForCommand(ctx context.Context, lf logFlags, sf storeFlags, stderr io.Writer) (storemetrics.Backend, zerolog.Logger, error) {
+	log, err := lf.logger(stderr)
+	if err != nil {
+		return nil, log, err
+	}
+	st, _, err := sf.open(ctx, log, prometheus.NewRegistry())
+	return st, log, err
+}
+
 // newRegistry is the service's own Prometheus registry: no global
 // collectors, so tests can build many services in one process.
 func newRegistry() *prometheus.Registry {

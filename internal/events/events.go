@@ -66,6 +66,13 @@ func (b *Broker) Publish(c care.WebChange) {
 	}
 }
 
+// Active reports whether anyone is subscribed to any web.
+func (b *Broker) Active() bool {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.subs) > 0
+}
+
 // Subscribers counts the live subscriptions to personID's web.
 func (b *Broker) Subscribers(personID string) int {
 	b.mu.RLock()

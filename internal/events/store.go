@@ -32,6 +32,13 @@ func Wrap(next Backend, broker *Broker, now func() time.Time) *Store {
 
 // Apply implements care.Writer.
 func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, error) {
+	// Working out whose webs a write touches costs store reads; with no
+	// subscriber at all (imports, batch loads) nobody would hear, so skip
+	// it. A subscription opened while this write runs may miss it, as it
+	// would miss any write that committed just before it subscribed.
+	if !s.broker.Active() {
+		return s.Backend.Apply(ctx, b)
+	}
 	// What is removed must be resolved before it is gone.
 	before := s.removedReach(ctx, b)
 	res, err := s.Backend.Apply(ctx, b)

@@ -46,9 +46,6 @@ func Wrap(next Backend, reg prometheus.Registerer, backend string) *Store {
 	return s
 }
 
-// Unwrap returns the wrapped store.
-func (s *Store) Unwrap() Backend { return s.next }
-
 // track starts timing op; the returned func records it with the error the
 // operation ended with (read through the pointer when the defer runs).
 func (s *Store) track(op string) func(*error) {
