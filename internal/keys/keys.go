@@ -30,7 +30,7 @@ const MinSize = 16
 // Secret is key material. It never prints.
 type Secret []byte
 
-func (Secret) String() string                 { return "[secret]" }
+func (Secret) String() string                  { return "[secret]" }
 func (s Secret) Format(f fmt.State, verb rune) { fmt.Fprint(f, "[secret]") }
 func (Secret) MarshalText() ([]byte, error)    { return []byte("[secret]"), nil }
 
