@@ -256,3 +256,14 @@ type BatchReader interface {
 	// Relationship returns the relationship with id, or NotFound.
 	Relationship(ctx context.Context, id string) (Relationship, error)
 }
+
+// BulkWriter applies a stream of batches as one atomic import, so that an
+// import larger than memory is still all or nothing. next returns the
+// batches in order and io.EOF after the last. Each batch is normalised and
+// validated against the store as the earlier batches of the stream left
+// it; if any batch fails, or next returns another error, or ctx ends,
+// nothing of the stream is applied. The store may hold pending writes
+// until the end but never keeps the caller's batches.
+type BulkWriter interface {
+	ApplyStream(ctx context.Context, next func() (Batch, error)) (ApplyResult, error)
+}
