@@ -42,6 +42,7 @@ type ResolverRoot interface {
 	Referral() ReferralResolver
 	Relationship() RelationshipResolver
 	Subscription() SubscriptionResolver
+	Viewer() ViewerResolver
 }
 
 type DirectiveRoot struct {
@@ -95,6 +96,18 @@ type ComplexityRoot struct {
 		Cohort  func(childComplexity int) int
 		Metrics func(childComplexity int) int
 		People  func(childComplexity int) int
+	}
+
+	Consent struct {
+		Basis      func(childComplexity int) int
+		Decision   func(childComplexity int) int
+		From       func(childComplexity int) int
+		GranteeID  func(childComplexity int) int
+		ID         func(childComplexity int) int
+		PersonID   func(childComplexity int) int
+		RecordedAt func(childComplexity int) int
+		RecordedBy func(childComplexity int) int
+		To         func(childComplexity int) int
 	}
 
 	Contact struct {
@@ -189,6 +202,14 @@ type ComplexityRoot struct {
 		Unsupported               func(childComplexity int) int
 	}
 
+	ImportPayload struct {
+		Consents      func(childComplexity int) int
+		Contacts      func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Referrals     func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
 	MetricDistribution struct {
 		Count          func(childComplexity int) int
 		Max            func(childComplexity int) int
@@ -228,6 +249,8 @@ type ComplexityRoot struct {
 		DeletePerson       func(childComplexity int, id string, cascade *bool) int
 		DeleteProfessional func(childComplexity int, id string, cascade *bool) int
 		EndRelationship    func(childComplexity int, id string, end care.Date) int
+		ImportCSV          func(childComplexity int, input model.CSVImportInput) int
+		RecordConsent      func(childComplexity int, input model.ConsentInput) int
 		RecordContact      func(childComplexity int, input model.ContactInput) int
 		RecordReferral     func(childComplexity int, input model.ReferralInput) int
 		RemoveRelationship func(childComplexity int, id string) int
@@ -319,6 +342,7 @@ type ComplexityRoot struct {
 	}
 
 	Person struct {
+		Consents          func(childComplexity int) int
 		Contacts          func(childComplexity int, from *care.Date, to *care.Date, first *int, after *string, last *int, before *string) int
 		Continuity        func(childComplexity int, level *analysis.Level, from *care.Date, to *care.Date, minContacts *int) int
 		CoordinatorTenure func(childComplexity int, asOf *care.Date) int
@@ -381,6 +405,7 @@ type ComplexityRoot struct {
 		Professional    func(childComplexity int, id string) int
 		Professionals   func(childComplexity int, filter *model.NodeFilter, sort *care.SortOrder, first *int, after *string, last *int, before *string) int
 		Search          func(childComplexity int, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) int
+		Viewer          func(childComplexity int) int
 	}
 
 	RankedNode struct {
@@ -442,6 +467,13 @@ type ComplexityRoot struct {
 		WebChanged func(childComplexity int, personID string) int
 	}
 
+	Viewer struct {
+		Node    func(childComplexity int) int
+		People  func(childComplexity int) int
+		Role    func(childComplexity int) int
+		Subject func(childComplexity int) int
+	}
+
 	WebChange struct {
 		At       func(childComplexity int) int
 		Cause    func(childComplexity int) int
@@ -494,6 +526,8 @@ type MutationResolver interface {
 	RecordContact(ctx context.Context, input model.ContactInput) (*model.Contact, error)
 	RecordReferral(ctx context.Context, input model.ReferralInput) (*model.Referral, error)
 	ApplyBatch(ctx context.Context, input model.BatchInput) (*model.BatchPayload, error)
+	RecordConsent(ctx context.Context, input model.ConsentInput) (*model.Consent, error)
+	ImportCSV(ctx context.Context, input model.CSVImportInput) (*model.ImportPayload, error)
 }
 type OrganisationResolver interface {
 	Relationships(ctx context.Context, obj *model.Organisation, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error)
@@ -509,6 +543,7 @@ type PersonResolver interface {
 	Handoffs(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date) (*model.Handoffs, error)
 	CoordinatorTenure(ctx context.Context, obj *model.Person, asOf *care.Date) (*model.CoordinatorTenure, error)
 	StaffChurn(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, period *analysis.Period) (*model.StaffChurn, error)
+	Consents(ctx context.Context, obj *model.Person) ([]model.Consent, error)
 }
 type ProfessionalResolver interface {
 	Relationships(ctx context.Context, obj *model.Professional, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error)
@@ -527,6 +562,7 @@ type QueryResolver interface {
 	Search(ctx context.Context, text string, kinds []care.Kind, first *int, after *string, last *int, before *string) (*model.NodeConnection, error)
 	MetricsSummary(ctx context.Context, cohort *string, from *care.Date, to *care.Date, level *analysis.Level, minContacts *int, proposals *bool, suppressSmallNumbers *bool) (*model.MetricsSummary, error)
 	NetworkAnalysis(ctx context.Context, network *model.NetworkKind, from *care.Date, to *care.Date, cohortKind *string, cohort *string, top *int) (*model.NetworkAnalysis, error)
+	Viewer(ctx context.Context) (*model.Viewer, error)
 }
 type ReferralResolver interface {
 	Person(ctx context.Context, obj *model.Referral) (*model.Person, error)
@@ -539,6 +575,10 @@ type RelationshipResolver interface {
 }
 type SubscriptionResolver interface {
 	WebChanged(ctx context.Context, personID string) (<-chan *model.WebChange, error)
+}
+type ViewerResolver interface {
+	People(ctx context.Context, obj *model.Viewer) ([]model.Person, error)
+	Node(ctx context.Context, obj *model.Viewer) (model.Node, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -760,6 +800,61 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.CohortSummary.People(childComplexity), true
+
+	case "Consent.basis":
+		if e.ComplexityRoot.Consent.Basis == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Basis(childComplexity), true
+	case "Consent.decision":
+		if e.ComplexityRoot.Consent.Decision == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.Decision(childComplexity), true
+	case "Consent.from":
+		if e.ComplexityRoot.Consent.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.From(childComplexity), true
+	case "Consent.granteeId":
+		if e.ComplexityRoot.Consent.GranteeID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.GranteeID(childComplexity), true
+	case "Consent.id":
+		if e.ComplexityRoot.Consent.ID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.ID(childComplexity), true
+	case "Consent.personId":
+		if e.ComplexityRoot.Consent.PersonID == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.PersonID(childComplexity), true
+	case "Consent.recordedAt":
+		if e.ComplexityRoot.Consent.RecordedAt == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RecordedAt(childComplexity), true
+	case "Consent.recordedBy":
+		if e.ComplexityRoot.Consent.RecordedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.RecordedBy(childComplexity), true
+	case "Consent.to":
+		if e.ComplexityRoot.Consent.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Consent.To(childComplexity), true
 
 	case "Contact.at":
 		if e.ComplexityRoot.Contact.At == nil {
@@ -1177,6 +1272,37 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Handoffs.Unsupported(childComplexity), true
 
+	case "ImportPayload.consents":
+		if e.ComplexityRoot.ImportPayload.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportPayload.Consents(childComplexity), true
+	case "ImportPayload.contacts":
+		if e.ComplexityRoot.ImportPayload.Contacts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportPayload.Contacts(childComplexity), true
+	case "ImportPayload.nodes":
+		if e.ComplexityRoot.ImportPayload.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportPayload.Nodes(childComplexity), true
+	case "ImportPayload.referrals":
+		if e.ComplexityRoot.ImportPayload.Referrals == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportPayload.Referrals(childComplexity), true
+	case "ImportPayload.relationships":
+		if e.ComplexityRoot.ImportPayload.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.ImportPayload.Relationships(childComplexity), true
+
 	case "MetricDistribution.count":
 		if e.ComplexityRoot.MetricDistribution.Count == nil {
 			break
@@ -1426,6 +1552,28 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Mutation.EndRelationship(childComplexity, args["id"].(string), args["end"].(care.Date)), true
+	case "Mutation.importCSV":
+		if e.ComplexityRoot.Mutation.ImportCSV == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_importCSV_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.ImportCSV(childComplexity, args["input"].(model.CSVImportInput)), true
+	case "Mutation.recordConsent":
+		if e.ComplexityRoot.Mutation.RecordConsent == nil {
+			break
+		}
+
+		args, err := ec.field_Mutation_recordConsent_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Mutation.RecordConsent(childComplexity, args["input"].(model.ConsentInput)), true
 	case "Mutation.recordContact":
 		if e.ComplexityRoot.Mutation.RecordContact == nil {
 			break
@@ -1847,6 +1995,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PageInfo.StartCursor(childComplexity), true
 
+	case "Person.consents":
+		if e.ComplexityRoot.Person.Consents == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Person.Consents(childComplexity), true
 	case "Person.contacts":
 		if e.ComplexityRoot.Person.Contacts == nil {
 			break
@@ -2233,6 +2387,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Search(childComplexity, args["text"].(string), args["kinds"].([]care.Kind), args["first"].(*int), args["after"].(*string), args["last"].(*int), args["before"].(*string)), true
+	case "Query.viewer":
+		if e.ComplexityRoot.Query.Viewer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.Viewer(childComplexity), true
 
 	case "RankedNode.id":
 		if e.ComplexityRoot.RankedNode.ID == nil {
@@ -2462,6 +2622,31 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subscription.WebChanged(childComplexity, args["personId"].(string)), true
 
+	case "Viewer.node":
+		if e.ComplexityRoot.Viewer.Node == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Node(childComplexity), true
+	case "Viewer.people":
+		if e.ComplexityRoot.Viewer.People == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.People(childComplexity), true
+	case "Viewer.role":
+		if e.ComplexityRoot.Viewer.Role == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Role(childComplexity), true
+	case "Viewer.subject":
+		if e.ComplexityRoot.Viewer.Subject == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Viewer.Subject(childComplexity), true
+
 	case "WebChange.at":
 		if e.ComplexityRoot.WebChange.At == nil {
 			break
@@ -2546,7 +2731,9 @@ func (e *executableSchema) Exec(ctx context.Context) graphql.ResponseHandler {
 	inputUnmarshalers := func() *graphql.InputUnmarshalerIndex {
 		return graphql.NewInputUnmarshalerIndex(
 			graphql.NewInputUnmarshaler("BatchInput", ec.unmarshalInputBatchInput),
+			graphql.NewInputUnmarshaler("CSVImportInput", ec.unmarshalInputCSVImportInput),
 			graphql.NewInputUnmarshaler("CarerInput", ec.unmarshalInputCarerInput),
+			graphql.NewInputUnmarshaler("ConsentInput", ec.unmarshalInputConsentInput),
 			graphql.NewInputUnmarshaler("ContactInput", ec.unmarshalInputContactInput),
 			graphql.NewInputUnmarshaler("DeleteNodeInput", ec.unmarshalInputDeleteNodeInput),
 			graphql.NewInputUnmarshaler("EndRelationshipInput", ec.unmarshalInputEndRelationshipInput),
@@ -2908,7 +3095,7 @@ type Relationship {
   coordinator: Boolean!
   "CARES_FOR: the carer's relationship to the person (e.g. daughter)."
   relationship: String
-  "CARES_FOR: whether the person consents to the carer viewing their web."
+  "CARES_FOR: the consent flag of the source data. It grants nothing: a carer's access rests on the person's consent records (` + "`" + `Person.consents` + "`" + `)."
   consent: Boolean!
   "LINKED_TO: how they are linked (e.g. shared_record, meeting, liaison)."
   channel: String
@@ -3813,6 +4000,137 @@ extend type Query {
   """
   networkAnalysis(network: NetworkKind = SERVICES, from: Date, to: Date, cohortKind: String, cohort: String, top: Int = 10): NetworkAnalysis!
 }
+
+# ---------------------------------------------------------------------------
+# Access (docs/security.md): who is signed in, and the dated consent records
+# that let a carer see a person's web.
+# ---------------------------------------------------------------------------
+
+"The role a signed-in user acts in. Whom it reaches is derived from the graph, as of now."
+enum AccessRole {
+  "Everything, reads and writes."
+  ADMIN
+  "Their own web, contacts and metrics; read only."
+  PERSON
+  "The webs of the people they care for with an active CARES_FOR and a consent record in force; read only."
+  CARER
+  "The people they have an active INVOLVED_IN with; may record contacts and referrals for them."
+  PROFESSIONAL
+  "Population summaries and pseudonymised network analysis only."
+  RESEARCHER
+}
+
+"The legal basis on which a carer may see a person's web."
+enum ConsentBasis {
+  "The person, having capacity, agrees."
+  CONSENT
+  "The carer holds a lasting power of attorney for health and welfare (Mental Capacity Act 2005, s.9)."
+  LASTING_POWER_OF_ATTORNEY
+  "A recorded best-interests decision (Mental Capacity Act 2005, s.4)."
+  BEST_INTERESTS
+}
+
+"What a consent record decides (FHIR Consent.provision.type)."
+enum ConsentDecision {
+  "The carer may see the web."
+  PERMIT
+  "The carer may not (a refusal or a withdrawal)."
+  DENY
+}
+
+"A dated decision about a carer seeing a person's web, shaped like FHIR R4 Consent. Records are history: a withdrawal is a later DENY record. The latest record for a person and carer whose days include today decides."
+type Consent {
+  "The record's stable id."
+  id: ID!
+  "Whose web it is about."
+  personId: ID!
+  "The carer it concerns."
+  granteeId: ID!
+  "The legal basis."
+  basis: ConsentBasis!
+  "Permit or deny."
+  decision: ConsentDecision!
+  "The first day it applies; null when open."
+  from: Date
+  "The last day it applies; null when open."
+  to: Date
+  "When it was recorded."
+  recordedAt: DateTime!
+  "Who made or recorded the decision (a node id), if recorded."
+  recordedBy: ID
+}
+
+extend type Person {
+  "Consent records about carers seeing this person's web, oldest first. A carer sees only the records about themselves."
+  consents: [Consent!]!
+}
+
+"Who is signed in."
+type Viewer {
+  "The token's subject: a node id for people, carers and professionals."
+  subject: String!
+  "The role the token grants."
+  role: AccessRole!
+  "The people whose webs the viewer may open, as of now, by id. Empty for administrators (who reach everyone: use ` + "`" + `people` + "`" + `) and researchers (who reach no one individually)."
+  people: [Person!]!
+  "The viewer's own node, when they have one."
+  node: Node
+}
+
+extend type Query {
+  "Who is signed in, and whose webs they may open."
+  viewer: Viewer!
+}
+
+"A consent record to add (or replace, by id)."
+input ConsentInput {
+  "The record's stable id."
+  id: ID!
+  "Whose web it is about."
+  personId: ID!
+  "The carer it concerns."
+  granteeId: ID!
+  basis: ConsentBasis!
+  decision: ConsentDecision!
+  "The first day it applies (default: open)."
+  from: Date
+  "The last day it applies (default: open)."
+  to: Date
+  "When it was recorded (default: now)."
+  recordedAt: DateTime
+  "Who made or recorded the decision (a node id)."
+  recordedBy: ID
+}
+
+"CSV files in CareWeb's interchange format (docs/data-format.md), each the whole text of one file, header included, imported as one atomic batch. The request body limit (1 MiB) bounds an upload; use ` + "`" + `careweb import` + "`" + ` for more."
+input CSVImportInput {
+  "nodes.csv"
+  nodes: String
+  "relationships.csv"
+  relationships: String
+  "contacts.csv"
+  contacts: String
+  "referrals.csv"
+  referrals: String
+  "consents.csv"
+  consents: String
+}
+
+"What an import wrote."
+type ImportPayload {
+  nodes: Int!
+  relationships: Int!
+  contacts: Int!
+  referrals: Int!
+  consents: Int!
+}
+
+extend type Mutation {
+  "Records a consent record (administrators). Withdraw consent by recording a later DENY; records are never edited away."
+  recordConsent(input: ConsentInput!): Consent!
+  "Imports small CSV files atomically (administrators): every row or none; problems name file, line and column (e.g. ` + "`" + `contacts.csv:17.at` + "`" + `)."
+  importCSV(input: CSVImportInput!): ImportPayload!
+}
 `, BuiltIn: false},
 }
 var parsedSchema = gqlparser.MustLoadSchema(sources...)
@@ -3917,6 +4235,30 @@ func (ec *executionContext) childFields_CohortSummary(ctx context.Context, field
 		return ec.fieldContext_CohortSummary_metrics(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type CohortSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_Consent(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "id":
+		return ec.fieldContext_Consent_id(ctx, field)
+	case "personId":
+		return ec.fieldContext_Consent_personId(ctx, field)
+	case "granteeId":
+		return ec.fieldContext_Consent_granteeId(ctx, field)
+	case "basis":
+		return ec.fieldContext_Consent_basis(ctx, field)
+	case "decision":
+		return ec.fieldContext_Consent_decision(ctx, field)
+	case "from":
+		return ec.fieldContext_Consent_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Consent_to(ctx, field)
+	case "recordedAt":
+		return ec.fieldContext_Consent_recordedAt(ctx, field)
+	case "recordedBy":
+		return ec.fieldContext_Consent_recordedBy(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Consent", field.Name)
 }
 
 func (ec *executionContext) childFields_Contact(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4101,6 +4443,22 @@ func (ec *executionContext) childFields_Handoffs(ctx context.Context, field grap
 		return ec.fieldContext_Handoffs_nulls(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Handoffs", field.Name)
+}
+
+func (ec *executionContext) childFields_ImportPayload(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "nodes":
+		return ec.fieldContext_ImportPayload_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_ImportPayload_relationships(ctx, field)
+	case "contacts":
+		return ec.fieldContext_ImportPayload_contacts(ctx, field)
+	case "referrals":
+		return ec.fieldContext_ImportPayload_referrals(ctx, field)
+	case "consents":
+		return ec.fieldContext_ImportPayload_consents(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type ImportPayload", field.Name)
 }
 
 func (ec *executionContext) childFields_MetricDistribution(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4347,6 +4705,8 @@ func (ec *executionContext) childFields_Person(ctx context.Context, field graphq
 		return ec.fieldContext_Person_coordinatorTenure(ctx, field)
 	case "staffChurn":
 		return ec.fieldContext_Person_staffChurn(ctx, field)
+	case "consents":
+		return ec.fieldContext_Person_consents(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Person", field.Name)
 }
@@ -4527,6 +4887,20 @@ func (ec *executionContext) childFields_StaffChurnPeriod(ctx context.Context, fi
 		return ec.fieldContext_StaffChurnPeriod_left(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type StaffChurnPeriod", field.Name)
+}
+
+func (ec *executionContext) childFields_Viewer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "subject":
+		return ec.fieldContext_Viewer_subject(ctx, field)
+	case "role":
+		return ec.fieldContext_Viewer_role(ctx, field)
+	case "people":
+		return ec.fieldContext_Viewer_people(ctx, field)
+	case "node":
+		return ec.fieldContext_Viewer_node(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Viewer", field.Name)
 }
 
 func (ec *executionContext) childFields_WebChange(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -4932,6 +5306,34 @@ func (ec *executionContext) field_Mutation_endRelationship_args(ctx context.Cont
 		return nil, err
 	}
 	args["end"] = arg1
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_importCSV_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.CSVImportInput, error) {
+			return ec.unmarshalNCSVImportInput2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCSVImportInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Mutation_recordConsent_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "input",
+		func(ctx context.Context, v any) (model.ConsentInput, error) {
+			return ec.unmarshalNConsentInput2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsentInput(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["input"] = arg0
 	return args, nil
 }
 
@@ -6954,6 +7356,213 @@ func (ec *executionContext) fieldContext_CohortSummary_metrics(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Consent_id(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_id(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_id(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Consent_personId(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_personId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.PersonID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_personId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Consent_granteeId(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_granteeId(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.GranteeID(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNID2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_granteeId(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ID")
+}
+
+func (ec *executionContext) _Consent_basis(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_basis(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Basis(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v care.Basis) graphql.Marshaler {
+			return ec.marshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_basis(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ConsentBasis")
+}
+
+func (ec *executionContext) _Consent_decision(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_decision(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Decision(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v care.Decision) graphql.Marshaler {
+			return ec.marshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_decision(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ConsentDecision")
+}
+
+func (ec *executionContext) _Consent_from(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Consent_to(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *care.Date) graphql.Marshaler {
+			return ec.marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "Date")
+}
+
+func (ec *executionContext) _Consent_recordedAt(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_recordedAt(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedAt(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v time.Time) graphql.Marshaler {
+			return ec.marshalNDateTime2timeᚐTime(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_recordedAt(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "DateTime")
+}
+
+func (ec *executionContext) _Consent_recordedBy(ctx context.Context, field graphql.CollectedField, obj *model.Consent) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Consent_recordedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RecordedBy(), nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOID2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Consent_recordedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Consent", field, true, false, "ID")
+}
+
 func (ec *executionContext) _Contact_id(ctx context.Context, field graphql.CollectedField, obj *model.Contact) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8635,6 +9244,121 @@ func (ec *executionContext) fieldContext_Handoffs_nulls(_ context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _ImportPayload_nodes(ctx context.Context, field graphql.CollectedField, obj *model.ImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportPayload_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportPayload_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportPayload_relationships(ctx context.Context, field graphql.CollectedField, obj *model.ImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportPayload_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportPayload_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportPayload_contacts(ctx context.Context, field graphql.CollectedField, obj *model.ImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportPayload_contacts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Contacts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportPayload_contacts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportPayload_referrals(ctx context.Context, field graphql.CollectedField, obj *model.ImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportPayload_referrals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Referrals, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportPayload_referrals(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportPayload", field, false, false, "Int")
+}
+
+func (ec *executionContext) _ImportPayload_consents(ctx context.Context, field graphql.CollectedField, obj *model.ImportPayload) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_ImportPayload_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Consents, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_ImportPayload_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("ImportPayload", field, false, false, "Int")
+}
+
 func (ec *executionContext) _MetricDistribution_metric(ctx context.Context, field graphql.CollectedField, obj *model.MetricDistribution) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9931,6 +10655,94 @@ func (ec *executionContext) fieldContext_Mutation_applyBatch(ctx context.Context
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Mutation_applyBatch_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_recordConsent(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_recordConsent(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().RecordConsent(ctx, fc.Args["input"].(model.ConsentInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsent(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_recordConsent(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_recordConsent_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Mutation_importCSV(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Mutation_importCSV(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Mutation().ImportCSV(ctx, fc.Args["input"].(model.CSVImportInput))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.ImportPayload) graphql.Marshaler {
+			return ec.marshalNImportPayload2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐImportPayload(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Mutation_importCSV(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Mutation",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_ImportPayload(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Mutation_importCSV_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -11817,6 +12629,38 @@ func (ec *executionContext) fieldContext_Person_staffChurn(ctx context.Context, 
 	return fc, nil
 }
 
+func (ec *executionContext) _Person_consents(ctx context.Context, field graphql.CollectedField, obj *model.Person) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Person_consents(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Person().Consents(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Consent) graphql.Marshaler {
+			return ec.marshalNConsent2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsentᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Person_consents(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Person",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Consent(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _PersonConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.PersonConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -12896,6 +13740,38 @@ func (ec *executionContext) fieldContext_Query_networkAnalysis(ctx context.Conte
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_viewer(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_viewer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().Viewer(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+			return ec.marshalNViewer2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐViewer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_viewer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Viewer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query___type(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13905,6 +14781,116 @@ func (ec *executionContext) fieldContext_Subscription_webChanged(ctx context.Con
 	if fc.Args, err = ec.field_Subscription_webChanged_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_subject(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_subject(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Subject, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_subject(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Viewer_role(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_role(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Role, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v care.Access) graphql.Marshaler {
+			return ec.marshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_role(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Viewer", field, false, false, "AccessRole")
+}
+
+func (ec *executionContext) _Viewer_people(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_people(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().People(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐPersonᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_people(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Viewer_node(ctx context.Context, field graphql.CollectedField, obj *model.Viewer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Viewer_node(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Viewer().Node(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Node) graphql.Marshaler {
+			return ec.marshalONode2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐNode(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Viewer_node(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Viewer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
 	}
 	return fc, nil
 }
@@ -15392,6 +16378,76 @@ func UnmarshalBatchInput(ctx context.Context, raw any) (model.BatchInput, error)
 	return out, err
 }
 
+func (ec *executionContext) unmarshalInputCSVImportInput(ctx context.Context, obj any) (model.CSVImportInput, error) {
+	var it model.CSVImportInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"nodes", "relationships", "contacts", "referrals", "consents"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "nodes":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("nodes"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Nodes = data
+		case "relationships":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("relationships"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Relationships = data
+		case "contacts":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("contacts"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Contacts = data
+		case "referrals":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("referrals"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Referrals = data
+		case "consents":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("consents"))
+			data, err := ec.unmarshalOString2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Consents = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalCSVImportInput unmarshals raw into the CSVImportInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalCSVImportInput(ctx context.Context, raw any) (model.CSVImportInput, error) {
+	var out model.CSVImportInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "CSVImportInput", raw, &out)
+	return out, err
+}
+
 func (ec *executionContext) unmarshalInputCarerInput(ctx context.Context, obj any) (model.CarerInput, error) {
 	var it model.CarerInput
 	if obj == nil {
@@ -15445,6 +16501,104 @@ func (ec *executionContext) unmarshalInputCarerInput(ctx context.Context, obj an
 func UnmarshalCarerInput(ctx context.Context, raw any) (model.CarerInput, error) {
 	var out model.CarerInput
 	err := graphql.UnmarshalNamedInputFromContext(ctx, "CarerInput", raw, &out)
+	return out, err
+}
+
+func (ec *executionContext) unmarshalInputConsentInput(ctx context.Context, obj any) (model.ConsentInput, error) {
+	var it model.ConsentInput
+	if obj == nil {
+		return it, nil
+	}
+
+	asMap := map[string]any{}
+	for k, v := range obj.(map[string]any) {
+		asMap[k] = v
+	}
+
+	fieldsInOrder := [...]string{"id", "personId", "granteeId", "basis", "decision", "from", "to", "recordedAt", "recordedBy"}
+	for _, k := range fieldsInOrder {
+		v, ok := asMap[k]
+		if !ok {
+			continue
+		}
+		switch k {
+		case "id":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("id"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.ID = data
+		case "personId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("personId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.PersonID = data
+		case "granteeId":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("granteeId"))
+			data, err := ec.unmarshalNID2string(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.GranteeID = data
+		case "basis":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("basis"))
+			data, err := ec.unmarshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Basis = data
+		case "decision":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("decision"))
+			data, err := ec.unmarshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.Decision = data
+		case "from":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("from"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.From = data
+		case "to":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("to"))
+			data, err := ec.unmarshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDate(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.To = data
+		case "recordedAt":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordedAt"))
+			data, err := ec.unmarshalODateTime2ᚖtimeᚐTime(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordedAt = data
+		case "recordedBy":
+			ctx := graphql.WithPathContext(ctx, graphql.NewPathWithField("recordedBy"))
+			data, err := ec.unmarshalOID2ᚖstring(ctx, v)
+			if err != nil {
+				return it, err
+			}
+			it.RecordedBy = data
+		}
+	}
+	return it, nil
+}
+
+// UnmarshalConsentInput unmarshals raw into the ConsentInput input type, using the
+// unmarshaler bound to ctx's request. Call it from a resolver to decode an input
+// object that was not passed as a field argument.
+//
+// ctx must come from a gqlgen request; outside one there is no unmarshaler to use
+// and the returned error says so.
+func UnmarshalConsentInput(ctx context.Context, raw any) (model.ConsentInput, error) {
+	var out model.ConsentInput
+	err := graphql.UnmarshalNamedInputFromContext(ctx, "ConsentInput", raw, &out)
 	return out, err
 }
 
@@ -16529,6 +17683,79 @@ func (ec *executionContext) _CohortSummary(ctx context.Context, sel ast.Selectio
 	return out
 }
 
+var consentImplementors = []string{"Consent"}
+
+func (ec *executionContext) _Consent(ctx context.Context, sel ast.SelectionSet, obj *model.Consent) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, consentImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Consent")
+		case "id":
+			out.Values[i] = ec._Consent_id(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "personId":
+			out.Values[i] = ec._Consent_personId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "granteeId":
+			out.Values[i] = ec._Consent_granteeId(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "basis":
+			out.Values[i] = ec._Consent_basis(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "decision":
+			out.Values[i] = ec._Consent_decision(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "from":
+			out.Values[i] = ec._Consent_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "to":
+			out.Values[i] = ec._Consent_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "recordedAt":
+			out.Values[i] = ec._Consent_recordedAt(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordedBy":
+			out.Values[i] = ec._Consent_recordedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var contactImplementors = []string{"Contact"}
 
 func (ec *executionContext) _Contact(ctx context.Context, sel ast.SelectionSet, obj *model.Contact) graphql.Marshaler {
@@ -17097,6 +18324,59 @@ func (ec *executionContext) _Handoffs(ctx context.Context, sel ast.SelectionSet,
 	return out
 }
 
+var importPayloadImplementors = []string{"ImportPayload"}
+
+func (ec *executionContext) _ImportPayload(ctx context.Context, sel ast.SelectionSet, obj *model.ImportPayload) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, importPayloadImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("ImportPayload")
+		case "nodes":
+			out.Values[i] = ec._ImportPayload_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._ImportPayload_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "contacts":
+			out.Values[i] = ec._ImportPayload_contacts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "referrals":
+			out.Values[i] = ec._ImportPayload_referrals(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "consents":
+			out.Values[i] = ec._ImportPayload_consents(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var metricDistributionImplementors = []string{"MetricDistribution"}
 
 func (ec *executionContext) _MetricDistribution(ctx context.Context, sel ast.SelectionSet, obj *model.MetricDistribution) graphql.Marshaler {
@@ -17399,6 +18679,20 @@ func (ec *executionContext) _Mutation(ctx context.Context, sel ast.SelectionSet)
 		case "applyBatch":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
 				return ec._Mutation_applyBatch(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "recordConsent":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_recordConsent(ctx, field)
+			})
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "importCSV":
+			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
+				return ec._Mutation_importCSV(ctx, field)
 			})
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
@@ -18029,6 +19323,12 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Person_staffChurn(ctx, field, obj)
 				})
+		case "consents":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Person_consents(ctx, field, obj)
+				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -18373,6 +19673,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_networkAnalysis(ctx, field)
+				})
+		case "viewer":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_viewer(ctx, field)
 				})
 		case "__type":
 			out.Values[i] = ec.OperationContext.RootResolverMiddleware(innerCtx, func(ctx context.Context) (res graphql.Marshaler) {
@@ -18794,6 +20100,56 @@ func (ec *executionContext) _Subscription(ctx context.Context, sel ast.Selection
 	default:
 		panic("unknown field " + strconv.Quote(fields[0].Name))
 	}
+}
+
+var viewerImplementors = []string{"Viewer"}
+
+func (ec *executionContext) _Viewer(ctx context.Context, sel ast.SelectionSet, obj *model.Viewer) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, viewerImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Viewer")
+		case "subject":
+			out.Values[i] = ec._Viewer_subject(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "role":
+			out.Values[i] = ec._Viewer_role(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "people":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_people(ctx, field, obj)
+				})
+		case "node":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, false,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Viewer_node(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
 }
 
 var webChangeImplementors = []string{"WebChange"}
@@ -19274,6 +20630,38 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 
 // region    ***************************** type.gotpl *****************************
 
+func (ec *executionContext) unmarshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess(ctx context.Context, v any) (care.Access, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess(ctx context.Context, sel ast.SelectionSet, v care.Access) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "AccessRole!")
+	}
+	return res
+}
+
+var (
+	unmarshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess = map[string]care.Access{
+		"ADMIN":        care.AccessAdmin,
+		"PERSON":       care.AccessPerson,
+		"CARER":        care.AccessCarer,
+		"PROFESSIONAL": care.AccessProfessional,
+		"RESEARCHER":   care.AccessResearcher,
+	}
+	marshalNAccessRole2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐAccess = map[care.Access]string{
+		care.AccessAdmin:        "ADMIN",
+		care.AccessPerson:       "PERSON",
+		care.AccessCarer:        "CARER",
+		care.AccessProfessional: "PROFESSIONAL",
+		care.AccessResearcher:   "RESEARCHER",
+	}
+)
+
 func (ec *executionContext) unmarshalNBatchInput2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐBatchInput(ctx context.Context, v any) (model.BatchInput, error) {
 	res, err := ec.unmarshalInputBatchInput(ctx, v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -19299,6 +20687,11 @@ func (ec *executionContext) marshalNBoolean2bool(ctx context.Context, sel ast.Se
 		graphql.AddInvalidNullFromMarshaler(ctx, "Boolean!")
 	}
 	return res
+}
+
+func (ec *executionContext) unmarshalNCSVImportInput2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCSVImportInput(ctx context.Context, v any) (model.CSVImportInput, error) {
+	res, err := ec.unmarshalInputCSVImportInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNCareWeb2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐCareWeb(ctx context.Context, sel ast.SelectionSet, v *model.CareWeb) graphql.Marshaler {
@@ -19430,6 +20823,93 @@ func (ec *executionContext) marshalNCohortSummary2ᚕgithubᚗcomᚋcarewebᚋca
 	}
 
 	return ret
+}
+
+func (ec *executionContext) marshalNConsent2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsent(ctx context.Context, sel ast.SelectionSet, v model.Consent) graphql.Marshaler {
+	return ec._Consent(ctx, sel, &v)
+}
+
+func (ec *executionContext) marshalNConsent2ᚕgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsentᚄ(ctx context.Context, sel ast.SelectionSet, v []model.Consent) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNConsent2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsent(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNConsent2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsent(ctx context.Context, sel ast.SelectionSet, v *model.Consent) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Consent!")
+		return graphql.Null
+	}
+	return ec._Consent(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis(ctx context.Context, v any) (care.Basis, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis(ctx context.Context, sel ast.SelectionSet, v care.Basis) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConsentBasis!")
+	}
+	return res
+}
+
+var (
+	unmarshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis = map[string]care.Basis{
+		"CONSENT":                   care.BasisConsent,
+		"LASTING_POWER_OF_ATTORNEY": care.BasisLPA,
+		"BEST_INTERESTS":            care.BasisBestInterests,
+	}
+	marshalNConsentBasis2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐBasis = map[care.Basis]string{
+		care.BasisConsent:       "CONSENT",
+		care.BasisLPA:           "LASTING_POWER_OF_ATTORNEY",
+		care.BasisBestInterests: "BEST_INTERESTS",
+	}
+)
+
+func (ec *executionContext) unmarshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision(ctx context.Context, v any) (care.Decision, error) {
+	tmp, err := graphql.UnmarshalString(v)
+	res := unmarshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision[tmp]
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision(ctx context.Context, sel ast.SelectionSet, v care.Decision) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalString(marshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision[v])
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "ConsentDecision!")
+	}
+	return res
+}
+
+var (
+	unmarshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision = map[string]care.Decision{
+		"PERMIT": care.Permit,
+		"DENY":   care.Deny,
+	}
+	marshalNConsentDecision2githubᚗcomᚋcarewebᚋcarewebᚋinternalᚋcareᚐDecision = map[care.Decision]string{
+		care.Permit: "PERMIT",
+		care.Deny:   "DENY",
+	}
+)
+
+func (ec *executionContext) unmarshalNConsentInput2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐConsentInput(ctx context.Context, v any) (model.ConsentInput, error) {
+	res, err := ec.unmarshalInputConsentInput(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
 }
 
 func (ec *executionContext) marshalNContact2githubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐContact(ctx context.Context, sel ast.SelectionSet, v model.Contact) graphql.Marshaler {
@@ -19657,6 +21137,14 @@ func (ec *executionContext) marshalNID2string(ctx context.Context, sel ast.Selec
 		graphql.AddInvalidNullFromMarshaler(ctx, "ID!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNImportPayload2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐImportPayload(ctx context.Context, sel ast.SelectionSet, v *model.ImportPayload) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "ImportPayload!")
+		return graphql.Null
+	}
+	return ec._ImportPayload(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNInt2int(ctx context.Context, v any) (int, error) {
@@ -20381,6 +21869,14 @@ func (ec *executionContext) marshalNString2string(ctx context.Context, sel ast.S
 	return res
 }
 
+func (ec *executionContext) marshalNViewer2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐViewer(ctx context.Context, sel ast.SelectionSet, v *model.Viewer) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Viewer!")
+		return graphql.Null
+	}
+	return ec._Viewer(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNWebChange2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋgraphᚋmodelᚐWebChange(ctx context.Context, sel ast.SelectionSet, v *model.WebChange) graphql.Marshaler {
 	if v == nil {
 		graphql.AddInvalidNullError(ctx, "WebChange!")
@@ -20722,6 +22218,24 @@ func (ec *executionContext) marshalODate2ᚖgithubᚗcomᚋcarewebᚋcarewebᚋi
 	_ = sel
 	_ = ctx
 	res := scalar.MarshalDate(*v)
+	return res
+}
+
+func (ec *executionContext) unmarshalODateTime2ᚖtimeᚐTime(ctx context.Context, v any) (*time.Time, error) {
+	if v == nil {
+		return nil, nil
+	}
+	res, err := scalar.UnmarshalDateTime(v)
+	return &res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateTime2ᚖtimeᚐTime(ctx context.Context, sel ast.SelectionSet, v *time.Time) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	_ = sel
+	_ = ctx
+	res := scalar.MarshalDateTime(*v)
 	return res
 }
 

@@ -10,6 +10,7 @@ import (
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/metrics/measure"
 	"github.com/careweb/careweb/internal/metricsvc"
+	"github.com/careweb/careweb/internal/policy"
 )
 
 // Query complexity of the metric fields: they are computed from a person's
@@ -123,6 +124,9 @@ func (r *Resolver) continuity(ctx context.Context, person string, level *analysi
 	if err != nil {
 		return nil, err
 	}
+	if err := r.metricAccess(ctx, person); err != nil {
+		return nil, err
+	}
 	c, err := r.Metrics.Continuity(ctx, r.Store, person, opt)
 	if err != nil {
 		return nil, err
@@ -177,6 +181,9 @@ func (r *Resolver) fragmentation(ctx context.Context, person string, from, to *c
 	if err != nil {
 		return nil, err
 	}
+	if err := r.metricAccess(ctx, person); err != nil {
+		return nil, err
+	}
 	f, err := r.Metrics.Fragmentation(ctx, r.Store, person, opt)
 	if err != nil {
 		return nil, err
@@ -202,6 +209,9 @@ func (r *Resolver) handoffs(ctx context.Context, person string, from, to *care.D
 	if err != nil {
 		return nil, err
 	}
+	if err := r.metricAccess(ctx, person); err != nil {
+		return nil, err
+	}
 	h, err := r.Metrics.Handoffs(ctx, r.Store, person, opt)
 	if err != nil {
 		return nil, err
@@ -225,6 +235,9 @@ func (r *Resolver) coordinatorTenure(ctx context.Context, person string, asOf *c
 	day := r.Metrics.Today()
 	if asOf != nil {
 		day = *asOf
+	}
+	if err := r.metricAccess(ctx, person); err != nil {
+		return nil, err
 	}
 	t, err := r.Metrics.Tenure(ctx, r.Store, person, day)
 	if err != nil {
@@ -266,6 +279,9 @@ func (r *Resolver) staffChurn(ctx context.Context, person string, from, to *care
 	if period != nil {
 		opt.ChurnPeriod = *period
 	}
+	if err := r.metricAccess(ctx, person); err != nil {
+		return nil, err
+	}
 	ch, err := r.Metrics.Churn(ctx, r.Store, person, opt)
 	if err != nil {
 		return nil, err
@@ -282,12 +298,18 @@ func (r *Resolver) metricsSummary(ctx context.Context, cohort *string, from, to 
 	if err != nil {
 		return nil, err
 	}
+	acc, err := r.population(ctx, policy.OpPopulation)
+	if err != nil {
+		return nil, err
+	}
 	c := "all"
 	if cohort != nil {
 		c = *cohort
 	}
 	s, err := r.Metrics.Summary(ctx, metricsvc.SummaryQuery{
-		Cohort: c, Options: opt, Proposals: boolean(proposals), SuppressSmallNumbers: boolean(suppress),
+		Cohort: c, Options: opt, Proposals: boolean(proposals),
+		// Researchers always get the small-number rule, whatever they ask.
+		SuppressSmallNumbers: boolean(suppress) || acc.SuppressSmallNumbers,
 	})
 	if err != nil {
 		return nil, err
@@ -333,4 +355,17 @@ func distribution(d *metricsvc.Distribution) model.MetricDistribution {
 	}
 	out.NullStatistics = nulls
 	return out
+}
+
+// metricAccess records a metric read of person as such (the record is then
+// read through the policy store, which checks access again).
+func (r *Resolver) metricAccess(ctx context.Context, person string) error {
+	if r.Access == nil {
+		return nil
+	}
+	_, err := r.Access.Person(ctx, person, policy.OpMetrics)
+	if care.ErrorCode(err) == care.NotFound {
+		return care.Errorf(care.NotFound, "no person with id %q", person)
+	}
+	return err
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/careweb/careweb/graph/model"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/netanalysis"
+	"github.com/careweb/careweb/internal/policy"
 )
 
 // networkCost is the query complexity of networkAnalysis: a whole-network
@@ -55,7 +56,15 @@ func (r *Resolver) networkAnalysis(ctx context.Context, network *model.NetworkKi
 	if err := ps.Err("invalid networkAnalysis arguments"); err != nil {
 		return nil, err
 	}
-	res, err := netanalysis.Analyse(ctx, r.Store, opt)
+	acc, err := r.population(ctx, policy.OpNetwork)
+	if err != nil {
+		return nil, err
+	}
+	if acc.Pseudonym != nil && opt.CohortKind == netanalysis.ByOrganisation {
+		// A researcher names an organisation by its pseudonym.
+		return nil, care.Errorf(care.Forbidden, "researchers cannot select a cohort by organisation id")
+	}
+	res, err := netanalysis.Analyse(ctx, acc.Source, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -65,9 +74,9 @@ func (r *Resolver) networkAnalysis(ctx context.Context, network *model.NetworkKi
 		CohortKind: cohortKind, Cohort: cohort,
 		Nodes: g.Nodes, Edges: int(g.Edges), Weighted: g.Weighted, Components: g.Components,
 		LargestComponent: g.LargestComponent, Communities: g.Communities,
-		TopBetweenness: ranked(res.Top(netanalysis.ByBetweenness, k)),
-		TopDegree:      ranked(res.Top(netanalysis.ByDegree, k)),
-		TopPageRank:    ranked(res.Top(netanalysis.ByPageRank, k)),
+		TopBetweenness: ranked(res.Top(netanalysis.ByBetweenness, k), acc.Pseudonym),
+		TopDegree:      ranked(res.Top(netanalysis.ByDegree, k), acc.Pseudonym),
+		TopPageRank:    ranked(res.Top(netanalysis.ByPageRank, k), acc.Pseudonym),
 	}
 	if res.Network == netanalysis.Sharing {
 		out.People = &res.People
@@ -86,10 +95,15 @@ func (r *Resolver) networkAnalysis(ctx context.Context, network *model.NetworkKi
 	return out, nil
 }
 
-func ranked(rs []netanalysis.Ranked) []model.RankedNode {
+// ranked converts a ranking, replacing ids by pseudonyms when pseudo is set.
+func ranked(rs []netanalysis.Ranked, pseudo func(string) string) []model.RankedNode {
 	out := make([]model.RankedNode, len(rs))
 	for i, r := range rs {
-		out[i] = model.RankedNode{ID: r.ID, Score: r.Score}
+		id := r.ID
+		if pseudo != nil {
+			id = pseudo(id)
+		}
+		out[i] = model.RankedNode{ID: id, Score: r.Score}
 	}
 	return out
 }

@@ -6,8 +6,12 @@ package graph
 //go:generate go tool gqlgen generate
 
 import (
+	"context"
+
+	"github.com/careweb/careweb/internal/audit"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/metricsvc"
+	"github.com/careweb/careweb/internal/policy"
 )
 
 // Store is what the resolvers read and write through: the domain's store
@@ -27,4 +31,16 @@ type Resolver struct {
 	// person records are read through Store. NewConfig builds one over
 	// Store, and wraps Store to invalidate it, when it is nil.
 	Metrics *metricsvc.Service
+	// Access answers what is not a store read: whose webs the signed-in
+	// user may open, and whether they may run population operations
+	// (internal/policy). Nil only in tests of this package that run
+	// without authorisation, when everyone is an administrator.
+	Access Access
+}
+
+// Access is the part of the policy the resolvers consult directly.
+type Access interface {
+	People(ctx context.Context) ([]string, error)
+	Person(ctx context.Context, person string, op audit.Operation) (policy.Grant, error)
+	Population(ctx context.Context, op audit.Operation) (policy.PopulationAccess, error)
 }

@@ -202,6 +202,14 @@ func (r *mutationResolver) ApplyBatch(ctx context.Context, input model.BatchInpu
 		Contacts: res.Contacts, Referrals: res.Referrals, Removed: res.Removed, Deleted: res.Deleted}, nil
 }
 
+func (r *mutationResolver) RecordConsent(ctx context.Context, input model.ConsentInput) (*model.Consent, error) {
+	return r.recordConsent(ctx, input)
+}
+
+func (r *mutationResolver) ImportCSV(ctx context.Context, input model.CSVImportInput) (*model.ImportPayload, error) {
+	return r.importCSV(ctx, input)
+}
+
 func (r *organisationResolver) Relationships(ctx context.Context, obj *model.Organisation, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error) {
 	return r.relationships(ctx, obj.ID(), types, from, to)
 }
@@ -297,6 +305,10 @@ func (r *personResolver) CoordinatorTenure(ctx context.Context, obj *model.Perso
 
 func (r *personResolver) StaffChurn(ctx context.Context, obj *model.Person, from *care.Date, to *care.Date, period *analysis.Period) (*model.StaffChurn, error) {
 	return r.staffChurn(ctx, obj.ID(), from, to, period)
+}
+
+func (r *personResolver) Consents(ctx context.Context, obj *model.Person) ([]model.Consent, error) {
+	return r.consents(ctx, obj.ID())
 }
 
 func (r *professionalResolver) Relationships(ctx context.Context, obj *model.Professional, types []care.RelType, from *care.Date, to *care.Date) ([]model.Relationship, error) {
@@ -417,6 +429,10 @@ func (r *queryResolver) NetworkAnalysis(ctx context.Context, network *model.Netw
 	return r.networkAnalysis(ctx, network, from, to, cohortKind, cohort, top)
 }
 
+func (r *queryResolver) Viewer(ctx context.Context) (*model.Viewer, error) {
+	return r.viewer(ctx)
+}
+
 func (r *referralResolver) Person(ctx context.Context, obj *model.Referral) (*model.Person, error) {
 	return asNode[model.Person](r.nodeOfKind(ctx, obj.R.Person, care.KindPerson))
 }
@@ -467,6 +483,14 @@ func (r *subscriptionResolver) WebChanged(ctx context.Context, personID string) 
 	return out, nil
 }
 
+func (r *viewerResolver) People(ctx context.Context, obj *model.Viewer) ([]model.Person, error) {
+	return r.viewerPeople(ctx)
+}
+
+func (r *viewerResolver) Node(ctx context.Context, obj *model.Viewer) (model.Node, error) {
+	return r.viewerNode(ctx, obj)
+}
+
 func (r *Resolver) Carer() CarerResolver { return &carerResolver{r} }
 
 func (r *Resolver) Contact() ContactResolver { return &contactResolver{r} }
@@ -487,6 +511,8 @@ func (r *Resolver) Relationship() RelationshipResolver { return &relationshipRes
 
 func (r *Resolver) Subscription() SubscriptionResolver { return &subscriptionResolver{r} }
 
+func (r *Resolver) Viewer() ViewerResolver { return &viewerResolver{r} }
+
 type (
 	carerResolver        struct{ *Resolver }
 	contactResolver      struct{ *Resolver }
@@ -498,4 +524,5 @@ type (
 	referralResolver     struct{ *Resolver }
 	relationshipResolver struct{ *Resolver }
 	subscriptionResolver struct{ *Resolver }
+	viewerResolver       struct{ *Resolver }
 )

@@ -62,6 +62,19 @@ if ! ./scripts/crosscheck/ensure-deps.sh; then
   echo "!!! NetworkX unavailable: the network cross-check will be SKIPPED !!!" >&2
 fi
 
+say "browser for the carer page (Debian chromium)"
+# The page at / (internal/ui) is tested in a real headless Chromium by
+# cmd/careweb/browser_test.go (TestCarerPageInBrowser), which runs in the
+# go test below and leaves screenshots in test-artifacts/. Under CI=true a
+# missing browser is a failure, never a skip.
+if ! ./scripts/ensure-chromium.sh; then
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: chromium could not be installed and CI=true: the browser test must run in CI." >&2
+    exit 1
+  fi
+  echo "!!! chromium unavailable: the browser test will be SKIPPED !!!" >&2
+fi
+
 say "go test -race (all packages)"
 # -v so that each package's passes, skips and the suites' own lines are
 # counted below; the console shows everything but the per-test RUN/PASS noise.
@@ -83,6 +96,19 @@ awk '
   END { printf "%d passed, %d failed, %d skipped\n", tp, tf, ts > "test-artifacts/totals.txt" }
 ' test-artifacts/go-test.log
 grep -hE '^\s*(CONTRACT|neo4j_test|embedded_test).*(store|suite)' test-artifacts/go-test.log | sort -u || true
+
+# --- #5 bearer tokens: a brief fuzz of the local token verifier (FuzzVerify:
+# no panic, no token accepted that its key did not sign). Longer locally:
+#   go test -run '^$' -fuzz '^FuzzVerify$' -fuzztime 5m ./internal/auth
+say "fuzz: bearer token verifier (FuzzVerify, 10s)"
+if go test -run '^$' -fuzz '^FuzzVerify$' -fuzztime 10s ./internal/auth > test-artifacts/fuzz-verify.log 2>&1; then
+  tail -n 3 test-artifacts/fuzz-verify.log
+else
+  cat test-artifacts/fuzz-verify.log
+  echo "FAIL: FuzzVerify found a failing input (saved under internal/auth/testdata/fuzz/)" >&2
+  rc=1
+fi
+# --- end #5 fuzz
 
 echo
 echo "test wall time: $(( $(date +%s) - start_ts ))s"

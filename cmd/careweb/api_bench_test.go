@@ -45,7 +45,8 @@ func benchStore(b *testing.B, st storemetrics.Backend, backend string) {
 	if _, err := loadDemo(ctx, st, demo.Config{Seed: 1, People: 3000}, demoBatchSize(backend)); err != nil {
 		b.Fatal(err)
 	}
-	srv := httptest.NewServer(newHandler(st, newRegistry(), zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}))
+	sec, tok := testSecurity(b)
+	srv := httptest.NewServer(withToken(newHandler(st, newRegistry(), zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}, sec), tok))
 	b.Cleanup(srv.Close)
 
 	// Request bodies prepared up front: person ids and page cursors.

@@ -52,7 +52,15 @@ func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout
 	}
 	log.Info().Int("writes", n).Dur("took", time.Since(start)).Msg("demo data loaded")
 	fmt.Fprintf(stdout, "demo data loaded: %d people, %d writes in %s\n", people, n, time.Since(start).Round(time.Millisecond))
-	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api), log, stdout, f.shutdownTimeout)
+	if err := printDemoTokens(stdout, f.auth, f.store, f.addr); err != nil {
+		return err
+	}
+	sec, err := openSecurity(ctx, f.auth, f.security, f.store, log)
+	if err != nil {
+		return err
+	}
+	defer sec.Close()
+	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api, sec), log, stdout, f.shutdownTimeout)
 }
 
 // demoBatchSize is the writes per transaction when loading the demo: the

@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/carecsv"
 )
 
@@ -18,10 +17,13 @@ const importSynopsis = `Arguments: PATH... (at least one)
 
 Imports CSV files in CareWeb's interchange format (docs/data-format.md) into
 the store. A PATH is a directory holding any of nodes.csv, relationships.csv,
-contacts.csv and referrals.csv, or one of those files named by its role.
-The import is all or nothing: on any problem nothing is written, every
-problem is listed with its file, line and column, and the exit code is 3.
-Importing the same files again changes nothing (rows are upserted by id).`
+contacts.csv, referrals.csv and consents.csv, or one of those files named by
+its role. The import is all or nothing: on any problem nothing is written,
+every problem is listed with its file, line and column, and the exit code is
+3. Importing the same files again changes nothing (rows are upserted by id).
+Files are streamed (read twice: checked, then written in batches), so they
+may be larger than memory. A long import reports progress on stderr every
+2 s unless --quiet.`
 
 func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
 	var lf logFlags
@@ -29,6 +31,10 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	fs := newFlagSet("import", importSynopsis, getenv, stderr)
 	fs.string(&lf.format, "log-format", "CAREWEB_LOG_FORMAT", "console", "log format: json or console")
 	fs.string(&lf.level, "log-level", "CAREWEB_LOG_LEVEL", "warn", "log level: debug, info, warn, error")
+	var quiet bool
+	var batchSize int
+	fs.BoolVar(&quiet, "quiet", false, "no progress reports on stderr")
+	fs.IntVar(&batchSize, "batch-size", carecsv.DefaultBatchSize, "rows per batch written to the store")
 	if err := sf.register(fs, "./careweb-data"); err != nil {
 		return err
 	}
@@ -43,30 +49,36 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	if fs.NArg() == 0 {
 		return usageError{"import: no PATH given (a directory of CSV files, or CSV files)"}
 	}
+	if batchSize < 1 {
+		return usageError{fmt.Sprintf("--batch-size %d: want at least 1", batchSize)}
+	}
 	paths, err := importFiles(fs.Args())
 	if err != nil {
 		return err
 	}
 	var srcs []carecsv.Source
 	for name, path := range paths {
-		f, err := os.Open(path)
-		if err != nil {
-			return care.Wrap(care.Invalid, err, "%s: cannot open the file", path)
-		}
-		defer f.Close()
-		srcs = append(srcs, carecsv.Source{Name: name, R: f})
+		srcs = append(srcs, carecsv.FileSource(name, path))
 	}
 	st, _, err := openForCommand(ctx, lf, sf, stderr)
 	if err != nil {
 		return err
 	}
 	defer st.Close()
-	res, err := carecsv.Load(ctx, st, srcs)
+	opt := carecsv.Options{BatchSize: batchSize, Progress: &carecsv.Progress{}}
+	var prog *importProgress
+	if !quiet {
+		prog = startImportProgress(stderr, opt.Progress, importProgressEvery)
+	}
+	res, err := carecsv.Load(ctx, st, srcs, opt)
+	if prog != nil {
+		prog.stop(err == nil)
+	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "careweb import: %d nodes, %d relationships, %d contacts, %d referrals\n",
-		res.Nodes, res.Relationships, res.Contacts, res.Referrals)
+	fmt.Fprintf(stdout, "careweb import: %d nodes, %d relationships, %d contacts, %d referrals, %d consents\n",
+		res.Nodes, res.Relationships, res.Contacts, res.Referrals, res.Consents)
 	return nil
 }
 

@@ -43,7 +43,9 @@ func commands() []command {
 		{"healthcheck", "exit 0 when a running service is ready (for containers)", runHealthcheck},
 		{"metrics", "every person's metrics as JSON Lines or CSV; `metrics summary` for distributions", runMetrics},
 		{"import", "import CSV files (nodes, relationships, contacts, referrals) all or nothing", runImport},
-		{"export", "export the store as CSV files in the import format", runExport},
+		{"export", "export the store as GraphML, node-link JSON or CSV, optionally pseudonymised", runExport},
+		{"token", "print a bearer token for a role and subject, signed with the service's key", runToken},
+		{"audit", "list who reached a person's data, from the audit log (admins only)", runAudit},
 	}
 }
 

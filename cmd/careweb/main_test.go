@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
+	"github.com/careweb/careweb/internal/care"
 	"io"
 	"net/http"
 	"strings"
@@ -79,7 +80,9 @@ func startRun(t *testing.T, args []string, getenv env) string {
 }
 
 func TestDemoServesReadyGraphQLAndMetrics(t *testing.T) {
-	base := startRun(t, []string{"demo", "--addr", "127.0.0.1:0", "--people", "150", "--data", t.TempDir()}, envOf(nil))
+	data := t.TempDir()
+	base := startRun(t, []string{"demo", "--addr", "127.0.0.1:0", "--people", "150", "--data", data}, envOf(nil))
+	admin := authed(tokenFor(t, data, care.AccessAdmin, "admin"))
 
 	resp, err := http.Get(base + "/readyz")
 	if err != nil || resp.StatusCode != http.StatusOK {
@@ -88,7 +91,7 @@ func TestDemoServesReadyGraphQLAndMetrics(t *testing.T) {
 	resp.Body.Close()
 
 	body := strings.NewReader(`{"query":"{ people(first: 1) { totalCount } }"}`)
-	resp, err = http.Post(base+"/graphql", "application/json", body)
+	resp, err = admin.Post(base+"/graphql", "application/json", body)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -124,7 +127,7 @@ func TestServeKeepsDataAcrossRestarts(t *testing.T) {
 	dir := t.TempDir()
 	getenv := envOf(map[string]string{"CAREWEB_DATA": dir})
 	post := func(base, q string) string {
-		resp, err := http.Post(base+"/graphql", "application/json", strings.NewReader(q))
+		resp, err := authed(tokenFor(t, dir, care.AccessAdmin, "admin")).Post(base+"/graphql", "application/json", strings.NewReader(q))
 		if err != nil {
 			t.Fatal(err)
 		}

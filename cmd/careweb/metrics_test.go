@@ -169,7 +169,8 @@ func graphQLOver(t *testing.T, dir string) *httptest.Server {
 	}
 	t.Cleanup(func() { _ = st.Close() })
 	reg := prometheus.NewRegistry()
-	srv := httptest.NewServer(newHandler(storemetrics.Wrap(st, reg, "embedded"), reg, zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}))
+	sec, tok := testSecurity(t)
+	srv := httptest.NewServer(withToken(newHandler(storemetrics.Wrap(st, reg, "embedded"), reg, zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}, sec), tok))
 	t.Cleanup(srv.Close)
 	return srv
 }

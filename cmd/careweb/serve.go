@@ -13,6 +13,8 @@ type serveFlags struct {
 	log             logFlags
 	store           storeFlags
 	api             apiFlags
+	auth            authFlags
+	security        securityFlags
 }
 
 func (s *serveFlags) register(fs *flagSet, defaultData string, dev bool) error {
@@ -21,6 +23,8 @@ func (s *serveFlags) register(fs *flagSet, defaultData string, dev bool) error {
 		return err
 	}
 	s.log.register(fs)
+	s.auth.register(fs)
+	s.security.register(fs)
 	if err := s.api.register(fs, dev); err != nil {
 		return err
 	}
@@ -46,5 +50,10 @@ func runServe(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 		return err
 	}
 	defer st.Close()
-	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api), log, stdout, f.shutdownTimeout)
+	sec, err := openSecurity(ctx, f.auth, f.security, f.store, log)
+	if err != nil {
+		return err
+	}
+	defer sec.Close()
+	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api, sec), log, stdout, f.shutdownTimeout)
 }

@@ -15,8 +15,10 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/rs/zerolog"
 
+	"github.com/careweb/careweb/internal/auth"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/events"
+	"github.com/careweb/careweb/internal/policy"
 	"github.com/careweb/careweb/internal/server"
 	"github.com/careweb/careweb/internal/store/embedded"
 	neo4jstore "github.com/careweb/careweb/internal/store/neo4j"
@@ -172,13 +174,16 @@ func listenAndServe(ctx context.Context, addr string, h http.Handler, log zerolo
 type apiFlags struct {
 	limits        server.GraphQLLimits
 	introspection bool
+	suggestions   bool
 	graphiql      bool
 	origins       string
 }
 
 func (a *apiFlags) register(fs *flagSet, dev bool) error {
 	a.limits = server.DefaultGraphQLLimits()
-	fs.bool(&a.introspection, "introspection", "CAREWEB_INTROSPECTION", true, "allow schema introspection (switch off in production)")
+	// Production (serve) hides the schema; demo shows it for GraphiQL.
+	fs.bool(&a.introspection, "introspection", "CAREWEB_INTROSPECTION", dev, "allow schema introspection (default on in demo, off in serve)")
+	fs.bool(&a.suggestions, "suggestions", "CAREWEB_SUGGESTIONS", dev, "\"did you mean\" field suggestions in errors (default on in demo, off in serve)")
 	fs.bool(&a.graphiql, "graphiql", "CAREWEB_GRAPHIQL", dev, "serve GraphiQL at /graphiql")
 	fs.string(&a.origins, "allowed-origins", "CAREWEB_ALLOWED_ORIGINS", "", "comma-separated extra origins allowed cross-origin and for WebSockets")
 	fs.IntVar(&a.limits.MaxDepth, "max-depth", a.limits.MaxDepth, "GraphQL: deepest field nesting")
@@ -202,20 +207,27 @@ func (a apiFlags) originPatterns() []string {
 // newHandler assembles the whole HTTP service on st: event publishing
 // around the store, the GraphQL endpoint, GraphiQL when asked, and the
 // operational endpoints.
-func newHandler(st storemetrics.Backend, reg *prometheus.Registry, log zerolog.Logger, api apiFlags) http.Handler {
+func newHandler(st storemetrics.Backend, reg *prometheus.Registry, log zerolog.Logger, api apiFlags, sec *security) http.Handler {
 	broker := events.NewBroker(16)
 	published := events.Wrap(st, broker, time.Now)
 	extra := map[string]http.Handler{}
 	if api.graphiql {
 		extra["GET /graphiql"] = server.GraphiQL()
 	}
+	// The policy reads grants from the store itself; everything the API
+	// serves goes through the policy (server.NewGraphQL wraps it).
+	pl := policy.New(policy.Config{Store: st, Auditor: sec.audit, Pseudonyms: sec.pseudonyms})
 	return server.New(server.Config{
 		Store:    published,
 		Logger:   log,
 		Registry: reg,
 		GraphQL: server.NewGraphQL(server.GraphQLConfig{
 			Store: published, Events: broker, Logger: log, Limits: api.limits,
-			Introspection: api.introspection, OriginPatterns: api.originPatterns(),
+			Introspection: api.introspection, Suggestions: api.suggestions, OriginPatterns: api.originPatterns(),
+			Policy:        pl,
+			Authenticate:  auth.Middleware(sec.verifier, log),
+			WebSocketInit: auth.WebSocketInit(sec.verifier, log),
+			AuthError:     auth.ErrorFromContext,
 		}),
 		Extra: extra,
 	})

@@ -283,3 +283,22 @@ func (m *WebMember) LinkedMembers() int {
 	}
 	return len(seen)
 }
+
+// Consent is a consent record.
+type Consent struct{ C care.Consent }
+
+func (c Consent) ID() string              { return c.C.ID }
+func (c Consent) PersonID() string        { return c.C.Person }
+func (c Consent) GranteeID() string       { return c.C.Grantee }
+func (c Consent) Basis() care.Basis       { return c.C.Basis }
+func (c Consent) Decision() care.Decision { return c.C.Decision }
+func (c Consent) From() *care.Date        { return optionalDate(c.C.Span.From) }
+func (c Consent) To() *care.Date          { return optionalDate(c.C.Span.To) }
+func (c Consent) RecordedAt() time.Time   { return c.C.RecordedAt }
+func (c Consent) RecordedBy() *string     { return optional(c.C.RecordedBy) }
+
+// Viewer is the signed-in principal.
+type Viewer struct {
+	Subject string
+	Role    care.Access
+}

@@ -53,6 +53,20 @@ type BatchPayload struct {
 	Deleted int `json:"deleted"`
 }
 
+// CSV files in CareWeb's interchange format (docs/data-format.md), each the whole text of one file, header included, imported as one atomic batch. The request body limit (1 MiB) bounds an upload; use `careweb import` for more.
+type CSVImportInput struct {
+	// nodes.csv
+	Nodes *string `json:"nodes,omitempty"`
+	// relationships.csv
+	Relationships *string `json:"relationships,omitempty"`
+	// contacts.csv
+	Contacts *string `json:"contacts,omitempty"`
+	// referrals.csv
+	Referrals *string `json:"referrals,omitempty"`
+	// consents.csv
+	Consents *string `json:"consents,omitempty"`
+}
+
 // A page of carers.
 type CarerConnection struct {
 	// The items with their cursors.
@@ -91,6 +105,26 @@ type CohortSummary struct {
 	People *int `json:"people,omitempty"`
 	// Every per-person metric's distribution, Part 1's first, then (when asked) the proposals.
 	Metrics []MetricDistribution `json:"metrics"`
+}
+
+// A consent record to add (or replace, by id).
+type ConsentInput struct {
+	// The record's stable id.
+	ID string `json:"id"`
+	// Whose web it is about.
+	PersonID string `json:"personId"`
+	// The carer it concerns.
+	GranteeID string        `json:"granteeId"`
+	Basis     care.Basis    `json:"basis"`
+	Decision  care.Decision `json:"decision"`
+	// The first day it applies (default: open).
+	From *care.Date `json:"from,omitempty"`
+	// The last day it applies (default: open).
+	To *care.Date `json:"to,omitempty"`
+	// When it was recorded (default: now).
+	RecordedAt *time.Time `json:"recordedAt,omitempty"`
+	// Who made or recorded the decision (a node id).
+	RecordedBy *string `json:"recordedBy,omitempty"`
 }
 
 // A page of contacts.
@@ -283,6 +317,15 @@ type Handoffs struct {
 	SettingTransitionsPerYear *float64 `json:"settingTransitionsPerYear,omitempty"`
 	// Why each null field above is null.
 	Nulls []NullReason `json:"nulls"`
+}
+
+// What an import wrote.
+type ImportPayload struct {
+	Nodes         int `json:"nodes"`
+	Relationships int `json:"relationships"`
+	Contacts      int `json:"contacts"`
+	Referrals     int `json:"referrals"`
+	Consents      int `json:"consents"`
 }
 
 // One metric's distribution over one cohort. Statistics are over the people with a

@@ -9,14 +9,16 @@ import (
 
 // Batch is a set of writes applied atomically: all of it or none of it.
 // Within a batch the steps run in this order: upsert nodes, upsert
-// relationships, end relationships, record contacts and referrals, then
-// remove relationships, contacts, referrals and finally delete nodes.
+// relationships, end relationships, upsert consent records, record
+// contacts and referrals, then remove relationships, contacts, referrals
+// and finally delete nodes.
 // Writing the same object twice (same id) is an upsert, so re-applying a
 // batch is idempotent.
 type Batch struct {
 	Nodes               []Node
 	Relationships       []Relationship
 	EndRelationships    []EndRelationship
+	Consents            []Consent // upserted by id
 	Contacts            []Contact
 	Referrals           []Referral
 	RemoveRelationships []string // relationship ids; history is lost (use EndRelationships to keep it)
@@ -31,9 +33,11 @@ type EndRelationship struct {
 	To Date
 }
 
-// DeleteNode removes a node. A node that relationships, contacts or
-// referrals refer to is refused with Conflict unless Cascade is set, in
-// which case they are removed with it.
+// DeleteNode removes a node. A node that relationships, consent records,
+// contacts or referrals refer to is refused with Conflict unless Cascade
+// is set, in which case they are removed with it (a consent record only
+// loses its RecordedBy when that is the node deleted: the decision it
+// records stands).
 type DeleteNode struct {
 	ID      string
 	Cascade bool
@@ -41,13 +45,13 @@ type DeleteNode struct {
 
 // Empty reports whether the batch writes nothing.
 func (b *Batch) Empty() bool {
-	return len(b.Nodes)+len(b.Relationships)+len(b.EndRelationships)+len(b.Contacts)+len(b.Referrals)+
+	return len(b.Nodes)+len(b.Relationships)+len(b.EndRelationships)+len(b.Consents)+len(b.Contacts)+len(b.Referrals)+
 		len(b.RemoveRelationships)+len(b.DeleteContacts)+len(b.DeleteReferrals)+len(b.DeleteNodes) == 0
 }
 
 // Size is the number of writes in the batch.
 func (b *Batch) Size() int {
-	return len(b.Nodes) + len(b.Relationships) + len(b.EndRelationships) + len(b.Contacts) + len(b.Referrals) +
+	return len(b.Nodes) + len(b.Relationships) + len(b.EndRelationships) + len(b.Consents) + len(b.Contacts) + len(b.Referrals) +
 		len(b.RemoveRelationships) + len(b.DeleteContacts) + len(b.DeleteReferrals) + len(b.DeleteNodes)
 }
 
@@ -55,6 +59,7 @@ func (b *Batch) Size() int {
 type ApplyResult struct {
 	Nodes         int
 	Relationships int
+	Consents      int
 	Contacts      int
 	Referrals     int
 	Ended         int
@@ -107,6 +112,9 @@ func (b *Batch) Normalise() {
 	for i := range b.Referrals {
 		b.Referrals[i].At = b.Referrals[i].At.UTC()
 	}
+	for i := range b.Consents {
+		b.Consents[i].RecordedAt = b.Consents[i].RecordedAt.UTC()
+	}
 }
 
 // KindLookup tells the kind of a node already in the store.
@@ -118,8 +126,8 @@ type KindLookup func(id string) (Kind, bool)
 // and well-formed; kinds, roles, sectors, modes and types known; fields that
 // do not belong to a kind left empty; spans with an end before the start;
 // duplicate ids within the batch; a node id reused for another kind;
-// relationships, contacts and referrals whose ends are missing (in the batch
-// or the store) or of the wrong kinds.
+// relationships, consent records, contacts and referrals whose ends are
+// missing (in the batch or the store) or of the wrong kinds.
 func (b *Batch) Validate(existing KindLookup) error {
 	var ps Problems
 	kinds := make(map[string]Kind, len(b.Nodes))
@@ -220,6 +228,34 @@ func (b *Batch) Validate(existing KindLookup) error {
 		if e.To.IsOpen() {
 			ps.Add(f+".to", "", "an end date is required")
 		}
+	}
+
+	consentIDs := make(map[string]bool, len(b.Consents))
+	for i, c := range b.Consents {
+		f := fmt.Sprintf("consents[%d]", i)
+		if !checkID(&ps, f+".id", c.ID) {
+			continue
+		}
+		if consentIDs[c.ID] {
+			ps.Add(f+".id", c.ID, "duplicate consent record id in this batch")
+			continue
+		}
+		consentIDs[c.ID] = true
+		checkRefKind(&ps, f+".person", c.Person, KindPerson, kindOf)
+		checkRefKind(&ps, f+".grantee", c.Grantee, KindCarer, kindOf)
+		if c.RecordedBy != "" {
+			checkRef(&ps, f+".recordedBy", c.RecordedBy, kindOf)
+		}
+		if _, ok := ParseBasis(string(c.Basis)); !ok || Basis(normaliseEnum(string(c.Basis))) != c.Basis {
+			ps.Add(f+".basis", string(c.Basis), "unknown basis: want one of consent, lasting_power_of_attorney, best_interests")
+		}
+		if c.Decision != Permit && c.Decision != Deny {
+			ps.Add(f+".decision", string(c.Decision), "unknown decision: want permit or deny")
+		}
+		if !c.Span.Valid() {
+			ps.Add(f+".end", c.Span.To.String(), "ends before it starts (%s)", c.Span.From)
+		}
+		checkTime(&ps, f+".recordedAt", c.RecordedAt)
 	}
 
 	contactIDs := make(map[string]bool, len(b.Contacts))

@@ -3,6 +3,10 @@ package care
 import (
 	"context"
 	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"slices"
 	"strings"
 )
 
@@ -57,6 +61,11 @@ type Reader interface {
 	// Referrals returns one page of a person's referrals in a window, in
 	// time order. A missing person returns NotFound.
 	Referrals(ctx context.Context, q EventQuery) (ReferralPage, error)
+	// Consents returns every consent record about person (as the Person of
+	// the record), all time, ordered by RecordedAt, then ID: the history
+	// that ConsentAt reads. A missing person, or a node that is not a
+	// person, returns NotFound.
+	Consents(ctx context.Context, person string) ([]Consent, error)
 }
 
 // Streamer reads the whole population, for batch metrics and exports.
@@ -81,6 +90,9 @@ type PersonRecord struct {
 	Contacts []Contact
 	// Referrals are ordered by At, then ID.
 	Referrals []Referral
+	// Consents are the consent records about the person, ordered by
+	// RecordedAt, then ID.
+	Consents []Consent
 }
 
 // Services is the service side of the graph.
@@ -119,6 +131,12 @@ type PageInfo struct {
 
 // NodeQuery filters and pages nodes. Zero fields do not filter.
 type NodeQuery struct {
+	// IDs, when not nil, restricts the list to the nodes with these ids
+	// (unknown ids and repeats are ignored; an empty, non-nil slice
+	// matches nothing). The other filters, the order, the cursors and
+	// TotalCount all apply within that set: it is how a caller lists only
+	// what a user may see.
+	IDs   []string
 	Kinds []Kind
 	// Sector keeps organisations of that sector and people who work in one
 	// (professionals with a WORKS_IN to such an organisation overlapping
@@ -264,6 +282,73 @@ type BatchReader interface {
 // it; if any batch fails, or next returns another error, or ctx ends,
 // nothing of the stream is applied. The store may hold pending writes
 // until the end but never keeps the caller's batches.
+//
+// Errors locate what failed in the stream: a problem of the batch at
+// position i (counting from 0) is named "batch[i]." followed by its path
+// within the batch (e.g. "batch[2].contacts[5].person"), and an error
+// without problems (NotFound, Conflict) has its message prefixed
+// "batch[i]: ". An *Error returned by next is returned as it is (it is
+// the caller's own report); any other error from next is wrapped as
+// Internal. A cancelled ctx returns Unavailable.
 type BulkWriter interface {
 	ApplyStream(ctx context.Context, next func() (Batch, error)) (ApplyResult, error)
+}
+
+// EachBatch runs a stream for a BulkWriter: it calls apply with each
+// batch next returns, normalised (a copy: next's batch is left as it
+// was), with its position, until next returns io.EOF, and returns the
+// first failure, located as BulkWriter says. It checks ctx before each
+// batch and after the last, so that a stream cancelled at any point
+// before commit is refused. Both stores use it, so they stream alike.
+func EachBatch(ctx context.Context, next func() (Batch, error), apply func(i int, b *Batch) error) error {
+	for i := 0; ; i++ {
+		if err := ctx.Err(); err != nil {
+			return Wrap(Unavailable, err, "import cancelled before batch[%d]: nothing was written", i)
+		}
+		b, err := next()
+		if errors.Is(err, io.EOF) {
+			if err := ctx.Err(); err != nil {
+				return Wrap(Unavailable, err, "import cancelled at its end: nothing was written")
+			}
+			return nil
+		}
+		if err != nil {
+			if _, ok := errors.AsType[*Error](err); ok {
+				return err
+			}
+			return Wrap(Internal, err, "reading batch[%d] of the import", i)
+		}
+		b.Nodes = slices.Clone(b.Nodes)
+		b.Relationships = slices.Clone(b.Relationships)
+		b.Consents = slices.Clone(b.Consents)
+		b.Contacts = slices.Clone(b.Contacts)
+		b.Referrals = slices.Clone(b.Referrals)
+		b.Normalise()
+		if err := apply(i, &b); err != nil {
+			return AtBatch(i, err)
+		}
+	}
+}
+
+// AtBatch locates err in the batch at position i of a stream (see
+// BulkWriter). Errors that are not *Error are returned as they are.
+func AtBatch(i int, err error) error {
+	e, ok := errors.AsType[*Error](err)
+	if !ok {
+		return err
+	}
+	prefix := fmt.Sprintf("batch[%d]", i)
+	out := *e
+	if len(e.Problems) == 0 {
+		out.Message = prefix + ": " + e.Message
+		return &out
+	}
+	out.Problems = make([]Problem, len(e.Problems))
+	for j, p := range e.Problems {
+		if p.Field != "..." { // the count of problems not shown
+			p.Field = prefix + "." + p.Field
+		}
+		out.Problems[j] = p
+	}
+	return &out
 }

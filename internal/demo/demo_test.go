@@ -76,7 +76,7 @@ func (c *collector) apply(b care.Batch) error {
 func cloneBatch(b care.Batch) care.Batch {
 	return care.Batch{
 		Nodes: slices.Clone(b.Nodes), Relationships: slices.Clone(b.Relationships),
-		Contacts: slices.Clone(b.Contacts), Referrals: slices.Clone(b.Referrals),
+		Contacts: slices.Clone(b.Contacts), Referrals: slices.Clone(b.Referrals), Consents: slices.Clone(b.Consents),
 	}
 }
 

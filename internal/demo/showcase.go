@@ -1,6 +1,7 @@
 package demo
 
 import (
+	"strings"
 	"time"
 
 	"github.com/careweb/careweb/internal/care"
@@ -26,8 +27,9 @@ const (
 	// ShowcaseMichael is Doreen's son (consent given).
 	ShowcaseMichael = "c-michael"
 	// ShowcasePat is Doreen's neighbour: the one carer in the showcase
-	// WITHOUT consent (CARES_FOR.Consent false), for authorisation tests:
-	// Pat cares for Doreen but may not see her web.
+	// WITHOUT consent (CARES_FOR.Consent false, and her consent record
+	// withdrawn in 2025), for authorisation tests: Pat cares for Doreen but
+	// may not see her web.
 	ShowcasePat = "c-pat"
 
 	// ShowcaseGeorge is frail, with a well-coordinated web: a community
@@ -131,6 +133,16 @@ func (w *web) carer(id, name, locality, relation string, consent bool, from, to 
 		Relation: relation, Consent: consent})
 }
 
+// consent records a decision about carer seeing the web, recorded at
+// noon UTC on the day it starts to apply.
+func (w *web) consent(carer string, basis care.Basis, decision care.Decision, from care.Date, by string) {
+	w.s.b.Consents = append(w.s.b.Consents, care.Consent{
+		ID: "consent-" + w.short + "-" + strings.TrimPrefix(carer, "c-") + "-" + from.String(), Person: w.person, Grantee: carer,
+		Basis: basis, Decision: decision, Span: care.Span{From: from, To: open},
+		RecordedAt: from.Time().Add(12 * time.Hour), RecordedBy: by,
+	})
+}
+
 func (w *web) involved(pro, role string, from, to care.Date) {
 	w.s.rel(care.Relationship{Type: care.InvolvedIn, From: pro, To: w.person, Span: care.Span{From: from, To: to}, Role: role})
 }
@@ -205,6 +217,11 @@ func (s *showcase) arthur() {
 	w := s.web(ShowcaseArthur, "arthur", "Arthur Bennett", "Eastfield")
 	w.carer(ShowcaseMargaret, "Margaret Bennett", "Eastfield", "wife", true, d(2023, 6, 1), open)
 	w.carer(ShowcaseSusan, "Susan Clarke", "", "daughter (lives in Leeds)", true, d(2024, 1, 1), open)
+	// Arthur agreed to both while he could; Margaret later registered a
+	// lasting power of attorney for health and welfare.
+	w.consent(ShowcaseMargaret, care.BasisConsent, care.Permit, d(2023, 6, 1), ShowcaseArthur)
+	w.consent(ShowcaseMargaret, care.BasisLPA, care.Permit, d(2025, 3, 20), ShowcaseMargaret)
+	w.consent(ShowcaseSusan, care.BasisConsent, care.Permit, d(2024, 1, 1), ShowcaseArthur)
 
 	s.org("org-elms-practice", "The Elms Medical Practice", care.SectorPrimaryCare, "Eastfield")
 	s.org("org-high-street-pharmacy", "High Street Pharmacy", care.SectorPrimaryCare, "Eastfield")
@@ -395,6 +412,11 @@ func (s *showcase) doreen() {
 	w := s.web(ShowcaseDoreen, "doreen", "Doreen Walker", "Riverside")
 	w.carer(ShowcaseMichael, "Michael Walker", "Riverside", "son", true, d(2022, 5, 1), open)
 	w.carer(ShowcasePat, "Pat Doyle", "Riverside", "neighbour", false, d(2024, 3, 1), open)
+	// Doreen agreed to her son seeing her care; she let her neighbour too,
+	// then withdrew it: the later DENY decides, and Pat sees nothing.
+	w.consent(ShowcaseMichael, care.BasisConsent, care.Permit, d(2022, 5, 1), ShowcaseDoreen)
+	w.consent(ShowcasePat, care.BasisConsent, care.Permit, d(2024, 3, 1), ShowcaseDoreen)
+	w.consent(ShowcasePat, care.BasisConsent, care.Deny, d(2025, 9, 15), ShowcaseDoreen)
 
 	s.org("org-riverside-hc", "Riverside Health Centre", care.SectorPrimaryCare, "Riverside")
 	s.org("org-riverside-community", "Riverside Community Health Services", care.SectorCommunityHealth, "Riverside")
@@ -483,6 +505,7 @@ func (s *showcase) doreen() {
 func (s *showcase) george() {
 	w := s.web(ShowcaseGeorge, "george", "George Thompson", "Northgate")
 	w.carer(ShowcaseRuth, "Ruth Thompson", "Northgate", "daughter", true, d(2022, 11, 1), open)
+	w.consent(ShowcaseRuth, care.BasisConsent, care.Permit, d(2022, 11, 1), ShowcaseGeorge)
 
 	s.org("org-northgate-practice", "Northgate Family Practice", care.SectorPrimaryCare, "Northgate")
 	s.org("org-northgate-pharmacy", "Northgate Pharmacy", care.SectorPrimaryCare, "Northgate")
@@ -572,6 +595,9 @@ func (s *showcase) george() {
 func (s *showcase) liam() {
 	w := s.web(ShowcaseLiam, "liam", "Liam Carter", "Westbrook")
 	w.carer(ShowcaseDonna, "Donna Carter", "Westbrook", "mother", true, care.NoStart, open)
+	// A best-interests decision made by Liam's social worker during his
+	// first episode of psychosis.
+	w.consent(ShowcaseDonna, care.BasisBestInterests, care.Permit, d(2024, 12, 9), "pro-nadia-hussain")
 
 	s.org("org-parkside-surgery", "Parkside Surgery", care.SectorPrimaryCare, "Westbrook")
 	s.org("org-westbrook-ld", "Westbrook Community Learning Disability Team", care.SectorCommunityHealth, "Westbrook")

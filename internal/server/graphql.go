@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/99designs/gqlgen/graphql"
 	"github.com/99designs/gqlgen/graphql/handler"
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
@@ -16,9 +17,12 @@ import (
 	"github.com/coder/websocket"
 	"github.com/rs/zerolog"
 	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/careweb/careweb/graph"
 	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/metricsvc"
+	"github.com/careweb/careweb/internal/policy"
 )
 
 // GraphQLLimits protect the service from expensive or abusive requests.
@@ -54,6 +58,25 @@ type GraphQLConfig struct {
 	// OriginPatterns are the extra origins (host patterns) allowed to open
 	// WebSockets and send cross-origin requests; same-origin always is.
 	OriginPatterns []string
+
+	// Policy is the authorisation every read and write passes through
+	// (internal/policy): the store, the subscriptions and the resolvers'
+	// population operations are all seen through it. Required unless
+	// Unprotected.
+	Policy *policy.Policy
+	// Authenticate verifies a request's bearer token and puts the
+	// principal (or why there is none) in the request's context
+	// (auth.Middleware). Required unless Unprotected.
+	Authenticate func(http.Handler) http.Handler
+	// WebSocketInit does the same from a subscription's connection_init
+	// payload (auth.WebSocketInit).
+	WebSocketInit transport.WebsocketInitFunc
+	// AuthError returns why a request carries no principal (a bad token's
+	// reason), for the UNAUTHENTICATED message; nil means no token.
+	AuthError func(context.Context) error
+	// Unprotected serves without authentication or authorisation: for
+	// tests of the API's mechanics only, never for data.
+	Unprotected bool
 }
 
 // NewGraphQL returns the /graphql handler, assembled explicitly: POST with
@@ -63,8 +86,26 @@ type GraphQLConfig struct {
 // alias and token limits, the error presenter and panic recovery.
 func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	l := cfg.Limits
-	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(&graph.Resolver{Store: cfg.Store, Events: cfg.Events})))
+	res := &graph.Resolver{Store: cfg.Store, Events: cfg.Events}
+	if !cfg.Unprotected {
+		if cfg.Policy == nil || cfg.Authenticate == nil || cfg.WebSocketInit == nil {
+			panic("server.NewGraphQL: Policy, Authenticate and WebSocketInit are required (or Unprotected, for tests)")
+		}
+		// Metrics read the population from the store itself (a policy
+		// store would show each caller only their own scope) and are
+		// dropped on every write; per-person records are read through the
+		// policy, and population results go out only as the policy allows
+		// (graph.Resolver.Access).
+		res.Metrics = metricsvc.New(cfg.Store, metricsvc.Options{})
+		res.Store = cfg.Policy.Wrap(res.Metrics.Wrap(cfg.Store))
+		if cfg.Events != nil {
+			res.Events = cfg.Policy.Subscriber(cfg.Events)
+		}
+		res.Access = cfg.Policy
+	}
+	srv := handler.New(graph.NewExecutableSchema(graph.NewConfig(res)))
 	srv.AddTransport(transport.Websocket{
+		InitFunc:              cfg.WebSocketInit,
 		KeepAlivePingInterval: 15 * time.Second,
 		Implementation: transport.CoderWebsocketImplementation{AcceptOptions: websocket.AcceptOptions{
 			OriginPatterns: cfg.OriginPatterns,
@@ -82,9 +123,15 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	srv.Use(graph.ShapeLimit{MaxDepth: l.MaxDepth, MaxAliases: l.MaxAliases})
 	srv.SetErrorPresenter(graph.ErrorPresenter(cfg.Logger, RequestIDFrom))
 	srv.SetRecoverFunc(graph.RecoverFunc(cfg.Logger, RequestIDFrom))
+	if !cfg.Unprotected {
+		srv.AroundOperations(requireSignIn(cfg.AuthError))
+	}
 
-	var h http.Handler = graph.LoaderMiddleware(cfg.Store, srv)
+	var h http.Handler = graph.LoaderMiddleware(res.Store, srv)
 	h = limitRequest(l, h)
+	if !cfg.Unprotected {
+		h = cfg.Authenticate(h)
+	}
 	cop := http.NewCrossOriginProtection()
 	for _, o := range cfg.OriginPatterns {
 		if strings.Contains(o, "://") {
@@ -95,6 +142,27 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 		writeGraphQLError(w, http.StatusForbidden, graph.CodeForbidden, "cross-origin request refused")
 	}))
 	return cop.Handler(h)
+}
+
+// requireSignIn refuses every operation without a principal with
+// UNAUTHENTICATED, and gives each signed-in operation its own policy
+// request scope (so a decision is never reused by a later operation on the
+// same WebSocket).
+func requireSignIn(authError func(context.Context) error) graphql.OperationMiddleware {
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		if _, ok := care.PrincipalFromContext(ctx); !ok {
+			msg := "sign in: a bearer token is required (Authorization: Bearer ...)"
+			if authError != nil {
+				if err := authError(ctx); err != nil {
+					msg = care.ErrorMessage(err)
+				}
+			}
+			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+				Message: msg, Extensions: map[string]any{"code": graph.CodeUnauthenticated},
+			}}})
+		}
+		return next(policy.WithRequest(ctx))
+	}
 }
 
 // limitRequest enforces the transport rules gqlgen leaves to us: the

@@ -8,6 +8,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/ui"
 )
 
 // addRoutes lists every endpoint the service serves.
@@ -18,6 +19,9 @@ func addRoutes(mux *http.ServeMux, cfg Config) {
 	if cfg.GraphQL != nil {
 		mux.Handle("/graphql", cfg.GraphQL)
 	}
+	page := ui.Handler() // "My web of care": the page at / and its files
+	mux.Handle("GET /{$}", page)
+	mux.Handle("GET "+ui.Prefix, page)
 	for pattern, h := range cfg.Extra {
 		mux.Handle(pattern, h)
 	}

@@ -48,16 +48,16 @@ func readDir(t *testing.T, dir string) map[string]string {
 func sources(files map[string]string) []carecsv.Source {
 	var srcs []carecsv.Source
 	for name, body := range files {
-		srcs = append(srcs, carecsv.Source{Name: name, R: strings.NewReader(body)})
+		srcs = append(srcs, carecsv.StringSource(name, body))
 	}
 	return srcs
 }
 
-// export returns the four files an export of st writes, and its counts.
+// export returns the files an export of st writes, and its counts.
 func export(t *testing.T, st care.Streamer, w care.Window) (map[string]string, carecsv.Counts) {
 	t.Helper()
-	var bufs [4]bytes.Buffer
-	n, err := carecsv.Export(context.Background(), st, w, carecsv.Writers{Nodes: &bufs[0], Relationships: &bufs[1], Contacts: &bufs[2], Referrals: &bufs[3]})
+	var bufs [5]bytes.Buffer
+	n, err := carecsv.Export(context.Background(), st, w, carecsv.Writers{Nodes: &bufs[0], Relationships: &bufs[1], Contacts: &bufs[2], Referrals: &bufs[3], Consents: &bufs[4]})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -77,14 +77,14 @@ func counts(t *testing.T, st care.Streamer) carecsv.Counts {
 func TestLoadValid(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
-	res, err := carecsv.Load(ctx, st, sources(readDir(t, filepath.Join(fixtures, "valid"))))
+	res, err := carecsv.LoadSources(ctx, st, sources(readDir(t, filepath.Join(fixtures, "valid"))))
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Nodes != 7 || res.Relationships != 7 || res.Contacts != 4 || res.Referrals != 1 {
-		t.Errorf("applied %+v, want 7 nodes, 7 relationships, 4 contacts, 1 referral", res)
+	if res.Nodes != 7 || res.Relationships != 7 || res.Contacts != 4 || res.Referrals != 1 || res.Consents != 2 {
+		t.Errorf("applied %+v, want 7 nodes, 7 relationships, 4 contacts, 1 referral, 2 consents", res)
 	}
-	if n := counts(t, st); n != (carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 4, Referrals: 1}) {
+	if n := counts(t, st); n != (carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 4, Referrals: 1, Consents: 2}) {
 		t.Errorf("store holds %+v", n)
 	}
 	// Case-insensitive and spaced enum values are normalised.
@@ -126,17 +126,35 @@ func TestLoadValid(t *testing.T) {
 	if carer.ID != care.RelationshipID(care.CaresFor, "c1", "p1", care.MakeDate(2024, 1, 1)) || !carer.Consent || carer.Relation != "daughter" || carer.Span.To != care.NoEnd {
 		t.Errorf("carer relationship %+v", carer)
 	}
+	consents, err := st.Consents(ctx, "p1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantConsents := []care.Consent{
+		{ID: "cs1", Person: "p1", Grantee: "c1", Basis: care.BasisConsent, Decision: care.Permit,
+			Span: care.Span{From: care.MakeDate(2024, 1, 1), To: care.NoEnd}, RecordedAt: time.Date(2024, 1, 1, 12, 0, 0, 0, time.UTC), RecordedBy: "p1"},
+		{ID: "cs2", Person: "p1", Grantee: "c1", Basis: care.BasisLPA, Decision: care.Permit,
+			Span: care.Span{From: care.MakeDate(2025, 3, 20), To: care.NoEnd}, RecordedAt: time.Date(2025, 3, 20, 0, 0, 0, 0, time.UTC), RecordedBy: "c1"},
+	}
+	if len(consents) != len(wantConsents) {
+		t.Fatalf("consents %+v, want %+v", consents, wantConsents)
+	}
+	for i, c := range consents {
+		if c != wantConsents[i] {
+			t.Errorf("consent %d = %+v, want %+v", i, c, wantConsents[i])
+		}
+	}
 }
 
 func TestLoadIsIdempotent(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	files := readDir(t, filepath.Join(fixtures, "valid"))
-	if _, err := carecsv.Load(ctx, st, sources(files)); err != nil {
+	if _, err := carecsv.LoadSources(ctx, st, sources(files)); err != nil {
 		t.Fatal(err)
 	}
 	first, n1 := export(t, st, care.Always)
-	if _, err := carecsv.Load(ctx, st, sources(files)); err != nil {
+	if _, err := carecsv.LoadSources(ctx, st, sources(files)); err != nil {
 		t.Fatal(err)
 	}
 	second, n2 := export(t, st, care.Always)
@@ -180,12 +198,18 @@ func TestLoadRejects(t *testing.T) {
 		{"id used by another kind", carecsv.NodesFile, "id,kind,name\np1,carer,Ada\n", "nodes.csv:2.id", "already used by a person"},
 		{"empty file", carecsv.ReferralsFile, "", "referrals.csv:1", "empty file"},
 		{"end before start", carecsv.RelationshipsFile, "from,to,type,start,end\ngp1,p2,INVOLVED_IN,2025-01-02,2025-01-01\n", "relationships.csv:2.end", "ends before it starts"},
+		{"unknown basis", carecsv.ConsentsFile, consentHeader + "cs9,p1,c1,whim,permit,,,2025-01-01,\n", "consents.csv:2.basis", "unknown basis"},
+		{"unknown decision", carecsv.ConsentsFile, consentHeader + "cs9,p1,c1,consent,maybe,,,2025-01-01,\n", "consents.csv:2.decision", "unknown decision"},
+		{"consent granted to a professional", carecsv.ConsentsFile, consentHeader + "cs9,p1,gp1,consent,permit,,,2025-01-01,\n", "consents.csv:2.grantee", "must be a carer"},
+		{"consent recorded by nobody", carecsv.ConsentsFile, consentHeader + "cs8,p1,c1,consent,permit,,,2025-01-01,\ncs9,p1,c1,consent,deny,,,2025-01-02,ghost\n", "consents.csv:3.recorded_by", "no such node"},
+		{"consent without a time", carecsv.ConsentsFile, consentHeader + "cs9,p1,c1,consent,deny,,,,\n", "consents.csv:2.recorded_at", "a date-time is required"},
+		{"consent ending before it starts", carecsv.ConsentsFile, consentHeader + "cs9,p1,c1,consent,deny,2025-02-01,2025-01-01,2025-01-01,\n", "consents.csv:2.end", "ends before it starts"},
 	}
 	ctx := context.Background()
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t)
-			if _, err := carecsv.Load(ctx, st, sources(valid)); err != nil {
+			if _, err := carecsv.LoadSources(ctx, st, sources(valid)); err != nil {
 				t.Fatal(err)
 			}
 			before, _ := export(t, st, care.Always)
@@ -194,7 +218,7 @@ func TestLoadRejects(t *testing.T) {
 				files[k] = v
 			}
 			files[tc.file] = tc.body
-			_, err := carecsv.Load(ctx, st, sources(files))
+			_, err := carecsv.LoadSources(ctx, st, sources(files))
 			if care.ErrorCode(err) != care.Invalid {
 				t.Fatalf("err = %v, want Invalid", err)
 			}
@@ -217,9 +241,11 @@ func TestLoadRejects(t *testing.T) {
 	}
 }
 
+const consentHeader = "id,person,grantee,basis,decision,start,end,recorded_at,recorded_by\n"
+
 func TestLoadReportsEveryProblem(t *testing.T) {
 	st := openStore(t)
-	_, err := carecsv.Load(context.Background(), st, sources(readDir(t, filepath.Join(fixtures, "invalid"))))
+	_, err := carecsv.LoadSources(context.Background(), st, sources(readDir(t, filepath.Join(fixtures, "invalid"))))
 	got := map[string]bool{}
 	for _, p := range care.ErrorProblems(err) {
 		got[p.Field] = true
@@ -240,15 +266,15 @@ func TestLoadBoundsProblems(t *testing.T) {
 	for range 3 * care.MaxProblems {
 		b.WriteString("x,alien,X\n")
 	}
-	_, err := carecsv.Read([]carecsv.Source{{Name: carecsv.NodesFile, R: strings.NewReader(b.String())}})
+	_, err := carecsv.LoadSources(context.Background(), openStore(t), []carecsv.Source{carecsv.StringSource(carecsv.NodesFile, b.String())})
 	ps := care.ErrorProblems(err)
 	if len(ps) != care.MaxProblems+1 || !strings.Contains(ps[len(ps)-1].Message, "more problems not shown") {
 		t.Errorf("%d problems, last %v", len(ps), ps[len(ps)-1])
 	}
 }
 
-func TestReadRejectsUnknownFile(t *testing.T) {
-	_, err := carecsv.Read([]carecsv.Source{{Name: "people.csv", R: strings.NewReader("id\n")}})
+func TestLoadRejectsUnknownFile(t *testing.T) {
+	_, err := carecsv.LoadSources(context.Background(), openStore(t), []carecsv.Source{carecsv.StringSource("people.csv", "id\n")})
 	if ps := care.ErrorProblems(err); len(ps) != 1 || ps[0].Field != "people.csv" {
 		t.Errorf("err = %v", err)
 	}
@@ -265,8 +291,9 @@ func (e *errReader) Read(p []byte) (int, error) {
 	return copy(p, "id,kind,name\n"), nil
 }
 
-func TestReadPassesOnReadErrors(t *testing.T) {
-	_, err := carecsv.Read([]carecsv.Source{{Name: carecsv.NodesFile, R: &errReader{}}})
+func TestLoadPassesOnReadErrors(t *testing.T) {
+	src := carecsv.Source{Name: carecsv.NodesFile, Open: func() (io.ReadCloser, error) { return io.NopCloser(&errReader{}), nil }}
+	_, err := carecsv.LoadSources(context.Background(), openStore(t), []carecsv.Source{src})
 	if care.ErrorCode(err) != care.Internal {
 		t.Errorf("err = %v, want Internal", err)
 	}
@@ -274,17 +301,17 @@ func TestReadPassesOnReadErrors(t *testing.T) {
 
 func TestExportWindow(t *testing.T) {
 	st := openStore(t)
-	if _, err := carecsv.Load(context.Background(), st, sources(readDir(t, filepath.Join(fixtures, "valid")))); err != nil {
+	if _, err := carecsv.LoadSources(context.Background(), st, sources(readDir(t, filepath.Join(fixtures, "valid")))); err != nil {
 		t.Fatal(err)
 	}
 	tests := []struct {
 		from, to string
 		want     carecsv.Counts
 	}{
-		{"", "", carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 4, Referrals: 1}},
-		{"2025-01-11", "2025-01-31", carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 1, Referrals: 1}},
+		{"", "", carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 4, Referrals: 1, Consents: 2}},
+		{"2025-01-11", "2025-01-31", carecsv.Counts{Nodes: 7, Relationships: 7, Contacts: 1, Referrals: 1, Consents: 1}},
 		{"", "2023-12-31", carecsv.Counts{Nodes: 7, Relationships: 4}},
-		{"2025-07-01", "", carecsv.Counts{Nodes: 7, Relationships: 6}},
+		{"2025-07-01", "", carecsv.Counts{Nodes: 7, Relationships: 6, Consents: 2}},
 	}
 	for _, tc := range tests {
 		w := care.Always
@@ -315,7 +342,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatalf("demo export is missing something: %+v", n1)
 	}
 	dst := openStore(t)
-	res, err := carecsv.Load(ctx, dst, sources(first))
+	res, err := carecsv.LoadSources(ctx, dst, sources(first))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -337,10 +364,10 @@ func TestLoadRefersToNodesInTheStore(t *testing.T) {
 	ctx := context.Background()
 	st := openStore(t)
 	valid := readDir(t, filepath.Join(fixtures, "valid"))
-	if _, err := carecsv.Load(ctx, st, sources(map[string]string{carecsv.NodesFile: valid[carecsv.NodesFile]})); err != nil {
+	if _, err := carecsv.LoadSources(ctx, st, sources(map[string]string{carecsv.NodesFile: valid[carecsv.NodesFile]})); err != nil {
 		t.Fatal(err)
 	}
-	res, err := carecsv.Load(ctx, st, sources(map[string]string{carecsv.ContactsFile: valid[carecsv.ContactsFile], carecsv.ReferralsFile: valid[carecsv.ReferralsFile]}))
+	res, err := carecsv.LoadSources(ctx, st, sources(map[string]string{carecsv.ContactsFile: valid[carecsv.ContactsFile], carecsv.ReferralsFile: valid[carecsv.ReferralsFile]}))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ package apitest
 
 import (
 	"context"
+	"crypto/rand"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -20,8 +21,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
 
+	"github.com/careweb/careweb/internal/audit"
+	"github.com/careweb/careweb/internal/auth"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/events"
+	"github.com/careweb/careweb/internal/keys"
+	"github.com/careweb/careweb/internal/policy"
+	"github.com/careweb/careweb/internal/pseudonym"
 	"github.com/careweb/careweb/internal/server"
 )
 
@@ -49,20 +55,73 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 
 func newClient(t *testing.T, st Backend) (*client, *events.Broker) {
 	t.Helper()
+	svc := newService(t, st)
+	return svc.client(care.AccessAdmin, "admin"), svc.broker
+}
+
+// service is the API as cmd/careweb wires it: tokens verified, every read
+// and write through the policy, every access audited (in memory here).
+type service struct {
+	url    string
+	http   *http.Client
+	tokens *auth.LocalTokens
+	broker *events.Broker
+	audit  *audit.Memory
+}
+
+func newService(t *testing.T, st Backend) *service {
+	t.Helper()
+	secret := keys.Secret(make([]byte, 32))
+	if _, err := rand.Read(secret); err != nil {
+		t.Fatal(err)
+	}
+	tokens, err := auth.NewLocalTokens(secret, time.Now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	pz := pseudonym.New(secret)
+	mem := &audit.Memory{Pseudonyms: pz}
 	broker := events.NewBroker(16)
 	published := events.Wrap(st, broker, time.Now)
 	reg := prometheus.NewRegistry()
+	log := zerolog.Nop()
 	h := server.New(server.Config{
-		Store: published, Logger: zerolog.Nop(), Registry: reg,
+		Store: published, Logger: log, Registry: reg,
 		GraphQL: server.NewGraphQL(server.GraphQLConfig{
-			Store: published, Events: broker, Logger: zerolog.Nop(),
+			Store: published, Events: broker, Logger: log,
 			Limits: server.DefaultGraphQLLimits(), Introspection: true,
+			Policy:        policy.New(policy.Config{Store: st, Auditor: mem, Pseudonyms: pz}),
+			Authenticate:  auth.Middleware(tokens, log),
+			WebSocketInit: auth.WebSocketInit(tokens, log),
+			AuthError:     auth.ErrorFromContext,
 		}),
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &client{url: srv.URL, http: srv.Client()}, broker
+	return &service{url: srv.URL, http: srv.Client(), tokens: tokens, broker: broker, audit: mem}
 }
+
+// token mints a token for the principal.
+func (s *service) token(t *testing.T, access care.Access, subject string) string {
+	t.Helper()
+	tok, err := s.tokens.Mint(subject, access, time.Hour)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tok
+}
+
+// client returns a client signed in as the principal.
+func (s *service) client(access care.Access, subject string) *client {
+	tok, err := s.tokens.Mint(subject, access, time.Hour)
+	if err != nil {
+		panic(err)
+	}
+	return &client{url: s.url, http: s.http, token: tok}
+}
+
+// anonymous returns a client that sends no token.
+func (s *service) anonymous() *client { return &client{url: s.url, http: s.http} }
 
 func day(s string) care.Date {
 	d, err := care.ParseDate(s)

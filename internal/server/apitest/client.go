@@ -53,6 +53,16 @@ func (r response) problemFields() []string {
 type client struct {
 	url  string
 	http *http.Client
+	// token is sent as "Authorization: Bearer <token>" (HTTP) and in the
+	// connection_init payload (WebSocket); none when empty.
+	token string
+}
+
+// as returns a client that signs in with token.
+func (c *client) as(token string) *client {
+	cp := *c
+	cp.token = token
+	return &cp
 }
 
 // do posts a GraphQL request and decodes the answer.
@@ -70,6 +80,9 @@ func (c *client) raw(t *testing.T, method, contentType string, body []byte) resp
 	}
 	if contentType != "" {
 		req.Header.Set("Content-Type", contentType)
+	}
+	if c.token != "" {
+		req.Header.Set("Authorization", "Bearer "+c.token)
 	}
 	resp, err := c.http.Do(req)
 	if err != nil {
@@ -130,7 +143,11 @@ func (c *client) subscribe(t *testing.T, ctx context.Context, query string, vars
 		t.Fatalf("dial %s: %v", wsURL, err)
 	}
 	s := &subscription{conn: conn, ctx: ctx}
-	s.send(map[string]any{"type": "connection_init", "payload": map[string]any{}})
+	payload := map[string]any{}
+	if c.token != "" {
+		payload["Authorization"] = "Bearer " + c.token
+	}
+	s.send(map[string]any{"type": "connection_init", "payload": payload})
 	if m := s.next(); m["type"] != "connection_ack" {
 		t.Fatalf("want connection_ack, got %v", m)
 	}

@@ -37,54 +37,81 @@ func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, erro
 	if b.Empty() {
 		return care.ApplyResult{}, b.Validate(s.ix.kindOf)
 	}
-	// A large batch is validated on another core while the transaction
-	// is prepared: validation is half the work of an import, and the
-	// transaction is rolled back if it fails. plan.run is written to be
-	// safe on a batch that has not been validated (it indexes nothing by
-	// the batch's values without a bounds check), and validation's error
-	// wins over the plan's, as if validation had run first.
-	validated := make(chan error, 1)
-	if b.Size() >= parallelValidation {
-		go func() { validated <- b.Validate(s.ix.kindOf) }()
-	} else if err := b.Validate(s.ix.kindOf); err != nil {
-		return care.ApplyResult{}, err
-	} else {
-		validated <- nil
+	// Small batches, the service's own writes, are validated before the
+	// transaction starts, so that a bad request never takes bbolt's lock.
+	small := b.Size() < parallelValidation
+	if small {
+		if err := b.Validate(s.ix.kindOf); err != nil {
+			return care.ApplyResult{}, err
+		}
 	}
-	p := newPlan(s.ix, &b)
-	waited := false
+	p := newPlan(s.ix)
+	if err := s.update(p, func(tx *bbolt.Tx) error { return p.apply(tx, &b, !small) }); err != nil {
+		return care.ApplyResult{}, err
+	}
+	return p.res, nil
+}
+
+// update runs fill in one bbolt transaction and, once bbolt has
+// committed, copies the plan into the index. The caller holds wmu.
+func (s *Store) update(p *plan, fill func(tx *bbolt.Tx) error) error {
 	err := s.db.Update(func(tx *bbolt.Tx) error {
-		runErr := p.run(tx)
-		waited = true
-		if err := <-validated; err != nil {
+		if err := fill(tx); err != nil {
 			return err
 		}
-		if runErr != nil {
-			return runErr
+		if err := p.finish(tx); err != nil {
+			return err
 		}
 		if s.beforeCommit != nil {
 			return s.beforeCommit()
 		}
 		return nil
 	})
-	if !waited {
-		// The transaction never started: still wait for validation, which
-		// reads the index that the next writer may change.
-		if verr := <-validated; verr != nil {
-			return care.ApplyResult{}, verr
-		}
-	}
 	if err != nil {
 		var ce *care.Error
 		if errors.As(err, &ce) {
-			return care.ApplyResult{}, err
+			return err
 		}
-		return care.ApplyResult{}, care.Wrap(care.Internal, err, "cannot write to the store")
+		return care.Wrap(care.Internal, err, "cannot write to the store")
 	}
 	s.ix.mu.Lock()
 	p.commit()
 	s.ix.mu.Unlock()
-	return p.res, nil
+	return nil
+}
+
+// apply runs b in tx, validating it against the store as the plan has
+// left it so far; validate false skips validation (done already).
+//
+// A large batch is validated on another core while it runs: validation
+// is half the work of an import, and the transaction is rolled back if it
+// fails. plan.run is written to be safe on a batch that has not been
+// validated (it indexes nothing by the batch's values without a bounds
+// check), and validation's error wins over the plan's, as if validation
+// had run first. Validation reads only what run leaves alone until
+// settle: the index and the nodes of the plan's earlier batches.
+func (p *plan) apply(tx *bbolt.Tx, b *care.Batch, validate bool) error {
+	validated := make(chan error, 1)
+	switch {
+	case !validate:
+		validated <- nil
+	case b.Size() >= parallelValidation:
+		go func() { validated <- b.Validate(p.kindOf) }()
+	default:
+		if err := b.Validate(p.kindOf); err != nil {
+			return err
+		}
+		validated <- nil
+	}
+	runErr := p.run(tx, b)
+	if err := <-validated; err != nil {
+		return err
+	}
+	if runErr != nil {
+		return runErr
+	}
+	p.settle()
+	return nil
 }
 
 // parallelValidation is the batch size from which Apply validates and
@@ -96,26 +123,34 @@ const parallelValidation = 2048
 func cloneBatch(b care.Batch) care.Batch {
 	b.Nodes = slices.Clone(b.Nodes)
 	b.Relationships = slices.Clone(b.Relationships)
+	b.Consents = slices.Clone(b.Consents)
 	b.Contacts = slices.Clone(b.Contacts)
 	b.Referrals = slices.Clone(b.Referrals)
 	return b
 }
 
-// plan is one Apply in flight: the bbolt writes are made as it runs, and
-// the index changes are recorded, in step order, for commit. Lookups
-// during the run see the index as it was plus the changes recorded so far
-// (the "overlay": relCur, contactCur, referralCur).
+// plan is one transaction in flight, of one batch (Apply) or of many
+// (ApplyStream): the bbolt writes are made as it runs, and the index
+// changes are recorded, in the order made, for commit. Lookups during the
+// run see the index as it was plus the changes recorded so far (the
+// "overlay": nodes, relCur, contactCur, referralCur, consentUps). The plan
+// never revives a slot it emptied (a record removed and written again
+// gets a new slot), so commit can free a slot as soon as it empties.
 type plan struct {
 	ix  *index
-	b   *care.Batch
+	b   *care.Batch // the batch running
 	res care.ApplyResult
 	e   enc
 	mem slab
 
 	nodeUps  []nodeUp
 	nodeDels []uint32
-	newNodes map[string]uint32
-	nextNum  uint32
+	// nodes holds the nodes written or deleted by the plan's earlier
+	// batches, batchNodes those of the batch running; settle moves them
+	// over once the batch is done, so that the batch's validation, which
+	// may run meanwhile, sees the store as it was before the batch.
+	nodes, batchNodes map[string]nodeState
+	nextNum           uint32
 
 	relOps      []relOp
 	relCur      map[uint32]int // slot → its latest op
@@ -135,11 +170,21 @@ type plan struct {
 	referralNew      map[string]uint32
 	referralLen      uint32
 	referralFreeUsed int
+
+	consentUps   map[string]*consentRec // id → the record as the plan leaves it; nil: removed
+	consentOrder []string               // the ids of consentUps, in the order first written
 }
 
+// nodeUp writes a node (a copy: the plan never keeps the caller's batch).
 type nodeUp struct {
 	num  uint32
-	node *care.Node
+	node care.Node
+}
+
+// nodeState is a node as the plan has left it: num is noNode once deleted.
+type nodeState struct {
+	num  uint32
+	kind care.Kind
 }
 
 // relOp sets a relationship slot to rec; a rec that is not live removes it.
@@ -165,24 +210,54 @@ type referralOp struct {
 	rec  referralRec
 }
 
-func newPlan(ix *index, b *care.Batch) *plan {
+func newPlan(ix *index) *plan {
 	return &plan{
-		contactOps:  make([]contactOp, 0, len(b.Contacts)+len(b.DeleteContacts)),
 		ix:          ix,
-		b:           b,
-		newNodes:    map[string]uint32{},
+		nodes:       map[string]nodeState{},
+		batchNodes:  map[string]nodeState{},
 		nextNum:     ix.nextNum,
 		relCur:      map[uint32]int{},
 		relNew:      map[string]uint32{},
 		relLen:      uint32(len(ix.rels)),
-		overlay:     len(b.DeleteContacts)+len(b.DeleteNodes) > 0,
 		contactCur:  map[uint32]int{},
 		contactNew:  map[string]uint32{},
 		contactLen:  uint32(len(ix.contacts)),
 		referralCur: map[uint32]int{},
 		referralNew: map[string]uint32{},
 		referralLen: uint32(len(ix.referrals)),
+		consentUps:  map[string]*consentRec{},
 	}
+}
+
+// kindOf is the care.KindLookup of the store as the plan's settled
+// batches leave it.
+func (p *plan) kindOf(id string) (care.Kind, bool) {
+	if st, ok := p.nodes[id]; ok {
+		return st.kind, st.num != noNode
+	}
+	return p.ix.kindOf(id)
+}
+
+// node returns the number of a node as the plan has left it so far;
+// ok is false for one it never had or has deleted.
+func (p *plan) node(id string) (uint32, bool) {
+	st, ok := p.batchNodes[id]
+	if !ok {
+		st, ok = p.nodes[id]
+	}
+	if ok {
+		return st.num, st.num != noNode
+	}
+	num, ok := p.ix.byID[id]
+	return num, ok
+}
+
+// settle ends a batch: its nodes join those of the earlier batches.
+func (p *plan) settle() {
+	for id, st := range p.batchNodes {
+		p.nodes[id] = st
+	}
+	clear(p.batchNodes)
 }
 
 // byID returns 0..n-1 ordered by id(i). bbolt inserts into the leaf it
@@ -220,15 +295,18 @@ func key(s string) []byte { return unsafe.Slice(unsafe.StringData(s), len(s)) }
 // resolve returns the number of a node the batch names; Validate has made
 // sure it exists in the store or the batch.
 func (p *plan) resolve(id string) uint32 {
-	if n, ok := p.newNodes[id]; ok {
-		return n
-	}
-	return p.ix.byID[id]
+	num, _ := p.node(id)
+	return num
 }
 
-func (p *plan) run(tx *bbolt.Tx) error {
+// run writes b to tx and records it for commit.
+func (p *plan) run(tx *bbolt.Tx, b *care.Batch) error {
+	p.b = b
+	if len(b.DeleteContacts)+len(b.DeleteNodes) > 0 {
+		p.startOverlay()
+	}
 	steps := []func(*bbolt.Tx) error{
-		p.upsertNodes, p.upsertRels, p.endRels, p.recordContacts, p.recordReferrals,
+		p.upsertNodes, p.upsertRels, p.endRels, p.upsertConsents, p.recordContacts, p.recordReferrals,
 		p.removeRels, p.deleteContacts, p.deleteReferrals, p.deleteNodes,
 	}
 	for _, step := range steps {
@@ -236,32 +314,42 @@ func (p *plan) run(tx *bbolt.Tx) error {
 			return err
 		}
 	}
-	if p.nextNum != p.ix.nextNum {
-		p.e.reset()
-		p.e.u32(p.nextNum)
-		if err := tx.Bucket(bucketMeta).Put(keyNextNum, p.mem.copy(p.e.b)); err != nil {
-			return err
-		}
-	}
-	p.res.Nodes, p.res.Relationships, p.res.Contacts, p.res.Referrals = len(p.b.Nodes), len(p.b.Relationships), len(p.b.Contacts), len(p.b.Referrals)
-	p.res.Ended, p.res.Deleted = len(p.b.EndRelationships), len(p.b.DeleteNodes)
+	p.res.Nodes += len(b.Nodes)
+	p.res.Relationships += len(b.Relationships)
+	p.res.Consents += len(b.Consents)
+	p.res.Contacts += len(b.Contacts)
+	p.res.Referrals += len(b.Referrals)
+	p.res.Ended += len(b.EndRelationships)
+	p.res.Deleted += len(b.DeleteNodes)
 	return nil
+}
+
+// finish writes what the plan keeps for all its batches.
+func (p *plan) finish(tx *bbolt.Tx) error {
+	if p.nextNum == p.ix.nextNum {
+		return nil
+	}
+	p.e.reset()
+	p.e.u32(p.nextNum)
+	return tx.Bucket(bucketMeta).Put(keyNextNum, p.mem.copy(p.e.b))
 }
 
 func (p *plan) upsertNodes(tx *bbolt.Tx) error {
 	bk := tx.Bucket(bucketNodes)
 	for _, i := range byID(len(p.b.Nodes), func(i int) string { return p.b.Nodes[i].ID }) {
 		n := &p.b.Nodes[i]
-		num, ok := p.ix.byID[n.ID]
+		// A node deleted by an earlier batch of the plan comes back as a
+		// new node, with a new number.
+		num, ok := p.node(n.ID)
 		if !ok {
 			if p.nextNum == noNode {
 				return care.Errorf(care.Conflict, "the store holds as many nodes as it can (%d)", noNode)
 			}
 			num = p.nextNum
 			p.nextNum++
-			p.newNodes[n.ID] = num
 		}
-		p.nodeUps = append(p.nodeUps, nodeUp{num: num, node: n})
+		p.batchNodes[n.ID] = nodeState{num: num, kind: n.Kind}
+		p.nodeUps = append(p.nodeUps, nodeUp{num: num, node: *n})
 		if err := bk.Put(key(n.ID), p.mem.copy(encodeNode(&p.e, num, n))); err != nil {
 			return err
 		}
@@ -313,8 +401,8 @@ func (p *plan) upsertRels(tx *bbolt.Tx) error {
 			id: r.ID, typ: r.Type, from: p.resolve(r.From), to: p.resolve(r.To), span: r.Span,
 			role: r.Role, relation: r.Relation, channel: r.Channel, coordinator: r.Coordinator, consent: r.Consent,
 		}
-		slot, ok := p.ix.relByID[r.ID]
-		if !ok {
+		slot, _, live := p.relSlot(r.ID)
+		if !live {
 			slot = p.newRelSlot()
 			p.relNew[r.ID] = slot
 		}
@@ -381,31 +469,60 @@ func (p *plan) newContactSlot() uint32 {
 }
 
 func (p *plan) addContactOp(op contactOp) {
-	if p.overlay {
-		p.contactCur[op.slot] = len(p.contactOps)
-		if !op.del {
-			p.contactNew[op.id] = op.slot
-		}
-	}
 	p.contactOps = append(p.contactOps, op)
+	if p.overlay {
+		p.indexContactOp(len(p.contactOps) - 1)
+	}
 }
 
-// storedContactSlot finds a contact that bbolt holds (as of before this
-// batch) through its person's list in the index.
-func (p *plan) storedContactSlot(id string, v []byte) (uint32, error) {
-	h, err := decodeContactHead(v)
-	if err != nil {
-		return 0, corrupt(bucketContacts, key(id), err)
+// startOverlay keeps contactCur and contactNew from now on, filled with
+// the contacts recorded so far. A plan starts without them: most write
+// contacts only, millions of them, and never look one up again.
+func (p *plan) startOverlay() {
+	if p.overlay {
+		return
 	}
-	if h.person >= uint32(len(p.ix.personContacts)) {
-		return 0, care.Wrap(care.Internal, errors.New("contact "+id+" names an unknown person"), "the store's index is out of step")
+	p.overlay = true
+	for i := range p.contactOps {
+		p.indexContactOp(i)
 	}
-	list := p.ix.personContacts[h.person]
-	i, ok := p.ix.findContact(list, h.at, id)
-	if !ok {
-		return 0, care.Wrap(care.Internal, errors.New("contact "+id+" is on disk but not in the index"), "the store's index is out of step")
+}
+
+func (p *plan) indexContactOp(i int) {
+	op := &p.contactOps[i]
+	p.contactCur[op.slot] = i
+	if !op.del {
+		p.contactNew[op.id] = op.slot
 	}
-	return list[i], nil
+}
+
+// contactSlot finds the slot of a contact that bbolt holds (v is its
+// value in tx), whether stored before the plan or written by it.
+func (p *plan) contactSlot(id string, v []byte) (uint32, error) {
+	for {
+		if p.overlay {
+			if slot, ok := p.contactNew[id]; ok {
+				if _, _, _, _, live := p.contactState(slot); live {
+					return slot, nil
+				}
+			}
+		}
+		h, err := decodeContactHead(v)
+		if err != nil {
+			return 0, corrupt(bucketContacts, key(id), err)
+		}
+		if h.person < uint32(len(p.ix.personContacts)) {
+			list := p.ix.personContacts[h.person]
+			if i, ok := p.ix.findContact(list, h.at, id); ok {
+				return list[i], nil
+			}
+		}
+		if p.overlay {
+			return 0, care.Wrap(care.Internal, errors.New("contact "+id+" is on disk but not in the index"), "the store's index is out of step")
+		}
+		// Written (or moved) by an earlier batch of the plan.
+		p.startOverlay()
+	}
 }
 
 func (p *plan) recordContacts(tx *bbolt.Tx) error {
@@ -436,7 +553,7 @@ func (p *plan) recordContacts(tx *bbolt.Tx) error {
 			old = bk.Get(key(c.ID))
 		}
 		if old != nil {
-			slot, err := p.storedContactSlot(c.ID, old)
+			slot, err := p.contactSlot(c.ID, old)
 			if err != nil {
 				return err
 			}
@@ -476,18 +593,13 @@ func (p *plan) removeContact(bk *bbolt.Bucket, slot uint32, id string) error {
 func (p *plan) deleteContacts(tx *bbolt.Tx) error {
 	bk := tx.Bucket(bucketContacts)
 	for i, id := range dedupe(p.b.DeleteContacts) {
-		slot, ok := p.contactNew[id]
-		if ok {
-			_, _, _, _, ok = p.contactState(slot)
-		} else if v := bk.Get(key(id)); v != nil {
-			var err error
-			if slot, err = p.storedContactSlot(id, v); err != nil {
-				return err
-			}
-			ok = true
-		}
-		if !ok {
+		v := bk.Get(key(id))
+		if v == nil {
 			return care.Errorf(care.NotFound, "deleteContacts[%d]: no contact %q", i, id)
+		}
+		slot, err := p.contactSlot(id, v)
+		if err != nil {
+			return err
 		}
 		if err := p.removeContact(bk, slot, id); err != nil {
 			return err
@@ -535,8 +647,8 @@ func (p *plan) recordReferrals(tx *bbolt.Tx) error {
 	for i := range p.b.Referrals {
 		r := &p.b.Referrals[i]
 		rec := referralRec{id: r.ID, person: p.resolve(r.Person), from: p.resolve(r.From), to: p.resolve(r.To), at: r.At.UnixNano(), reason: r.Reason}
-		slot, ok := p.ix.referralByID[r.ID]
-		if !ok {
+		slot, _, live := p.referralSlot(r.ID)
+		if !live {
 			slot = p.newReferralSlot()
 			p.referralNew[r.ID] = slot
 		}
@@ -659,9 +771,13 @@ func (p *plan) deleteNodes(tx *bbolt.Tx) error {
 	for i, d := range p.b.DeleteNodes {
 		num := p.resolve(d.ID)
 		rels, contacts, referrals := p.refsOf(num)
-		if n := len(rels) + len(contacts) + len(referrals); n > 0 && !d.Cascade {
-			return care.Errorf(care.Conflict, "deleteNodes[%d]: %q is still referred to by %d relationships, %d contacts and %d referrals; remove them first or delete with cascade",
-				i, d.ID, len(rels), len(contacts), len(referrals))
+		consents := p.consentsNaming(num)
+		if n := len(rels) + len(consents) + len(contacts) + len(referrals); n > 0 && !d.Cascade {
+			return care.Errorf(care.Conflict, "deleteNodes[%d]: %q is still referred to by %d relationships, %d consent records, %d contacts and %d referrals; remove them first or delete with cascade",
+				i, d.ID, len(rels), len(consents), len(contacts), len(referrals))
+		}
+		if err := p.unlinkConsents(tx, num, consents); err != nil {
+			return err
 		}
 		for _, s := range rels {
 			if err := p.removeRel(relsB, s); err != nil {
@@ -680,6 +796,7 @@ func (p *plan) deleteNodes(tx *bbolt.Tx) error {
 			}
 		}
 		p.nodeDels = append(p.nodeDels, num)
+		p.batchNodes[d.ID] = nodeState{num: noNode}
 		if err := nodes.Delete(key(d.ID)); err != nil {
 			return err
 		}

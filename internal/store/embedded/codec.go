@@ -9,7 +9,7 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// The on-disk encoding, schema version 1. Keys are the records' external
+// The on-disk encoding, schema version 2. Keys are the records' external
 // ids (bbolt keeps them sorted, which is the id order reads want). Values
 // are little-endian fixed-width integers and uvarint-length-prefixed
 // strings. Nodes carry a number, assigned once and never reused, that the
@@ -24,7 +24,13 @@ import (
 //	rel:      type u8 | from u32 | to u32 | spanFrom i32 | spanTo i32 | flags u8 | role str | relation str | channel str
 //	contact:  person u32 | professional u32 | organisation u32 (noNode: none) | at i64 (Unix ns, UTC) | mode str | setting str
 //	referral: person u32 | from u32 | to u32 | at i64 | reason str
-const schemaVersion = 1
+//	consent:  person u32 | grantee u32 | recordedBy u32 (noNode: none) | spanFrom i32 | spanTo i32 | recordedAt i64 | basis str | decision str
+//
+// Version 2 added the consents bucket; a version 1 store is upgraded in
+// place when opened (the bucket is created, nothing else changes), and
+// from then on a CareWeb that knows only version 1 refuses it, since it
+// would delete nodes without seeing the consent records that name them.
+const schemaVersion = 2
 
 var (
 	bucketMeta      = []byte("meta")
@@ -32,6 +38,7 @@ var (
 	bucketRels      = []byte("relationships")
 	bucketContacts  = []byte("contacts")
 	bucketReferrals = []byte("referrals")
+	bucketConsents  = []byte("consents")
 
 	keySchema  = []byte("schema")  // u32: schemaVersion of the data
 	keyNextNum = []byte("nextnum") // u32: the next node number to assign
@@ -197,6 +204,19 @@ func encodeReferral(e *enc, r *referralRec) []byte {
 	e.u32(r.to)
 	e.i64(r.at)
 	e.str(r.reason)
+	return e.b
+}
+
+func encodeConsent(e *enc, c *consentRec) []byte {
+	e.reset()
+	e.u32(c.person)
+	e.u32(c.grantee)
+	e.u32(c.by)
+	e.i32(int32(c.span.From))
+	e.i32(int32(c.span.To))
+	e.i64(c.at)
+	e.str(string(c.basis))
+	e.str(string(c.decision))
 	return e.b
 }
 

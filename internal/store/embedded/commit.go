@@ -12,21 +12,27 @@ func (p *plan) commit() {
 	ix := p.ix
 	for _, u := range p.nodeUps {
 		ix.ensureNode(u.num)
-		n := *u.node
+		n := u.node
 		n.Locality = ix.canonical(n.Locality)
 		ix.nodes[u.num] = n
 		ix.byID[n.ID] = u.num
 	}
 	p.commitRels()
+	p.commitConsents()
 	p.commitContacts()
 	p.commitReferrals()
 	for _, num := range p.nodeDels {
-		delete(ix.byID, ix.nodes[num].ID)
+		// A stream may delete a node and write its id again: the new
+		// node has another number, and keeps the id.
+		if id := ix.nodes[num].ID; ix.byID[id] == num {
+			delete(ix.byID, id)
+		}
 		ix.nodes[num] = care.Node{}
 		ix.nodeRels[num] = nil
 		ix.personContacts[num] = nil
 		ix.personReferrals[num] = nil
-		ix.contactRefs[num], ix.referralRefs[num] = 0, 0
+		ix.personConsents[num] = nil
+		ix.contactRefs[num], ix.referralRefs[num], ix.consentRefs[num] = 0, 0, 0
 	}
 	if len(p.nodeUps)+len(p.nodeDels) > 0 {
 		ix.nodeVersion++

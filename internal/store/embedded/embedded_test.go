@@ -89,6 +89,53 @@ func TestOpenRefusesForeignFile(t *testing.T) {
 	}
 }
 
+// TestOpenUpgradesSchema1 opens a store as schema version 1 left it (no
+// consents bucket): it opens with its data, and is version 2 after.
+func TestOpenUpgradesSchema1(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	mustApply(t, s, storetest.Fixture())
+	want, err := s.Node(t.Context(), "p-ada")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	setSchema(t, dir, 1)
+	db, err := bbolt.Open(filepath.Join(dir, FileName), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bbolt.Tx) error { return tx.DeleteBucket(bucketConsents) })
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	s = openAt(t, dir)
+	if got, err := s.Node(t.Context(), "p-ada"); err != nil || got != want {
+		t.Errorf("after the upgrade Node(p-ada) = %+v, %v; want %+v", got, err, want)
+	}
+	c := care.Consent{ID: "cs1", Person: "p-ada", Grantee: "c-dau", Basis: care.BasisConsent, Decision: care.Permit,
+		Span: care.Always, RecordedAt: time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC)}
+	mustApply(t, s, care.Batch{Consents: []care.Consent{c}})
+	s.Close()
+	s = openAt(t, dir)
+	defer s.Close()
+	if cs, err := s.Consents(t.Context(), "p-ada"); err != nil || len(cs) != 1 || cs[0] != c {
+		t.Errorf("Consents after the upgrade and a reopen = %+v, %v; want %+v", cs, err, c)
+	}
+	err = s.(*Store).db.View(func(tx *bbolt.Tx) error {
+		d := dec{b: tx.Bucket(bucketMeta).Get(keySchema)}
+		if v := d.u32(); v != schemaVersion {
+			t.Errorf("schema version %d after the upgrade, want %d", v, schemaVersion)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
 func setSchema(t *testing.T, dir string, v uint32) {
 	t.Helper()
 	db, err := bbolt.Open(filepath.Join(dir, FileName), 0o600, nil)

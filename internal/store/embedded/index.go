@@ -56,6 +56,16 @@ type index struct {
 	referralByID map[string]uint32
 	referralFree []uint32
 
+	// Consent records are few (a handful per carer), so each is a plain
+	// record found by id or through its person's list, in (at, id) order.
+	// A commit replaces a changed record rather than editing it, so a
+	// record is never written while a reader holds it.
+	consentByID    map[string]*consentRec
+	personConsents [][]*consentRec
+	// consentRefs counts the consent records naming a node as grantee or
+	// recorder, as contactRefs does for contacts.
+	consentRefs []uint32
+
 	// canon shares the bytes of repeated short strings (localities,
 	// relationship roles and channels) between records.
 	canon map[string]string
@@ -116,11 +126,60 @@ type referralRec struct {
 
 func (r *referralRec) live() bool { return r.person != noNode }
 
+// consentRec is one consent record, its nodes by number; at is
+// RecordedAt in Unix nanoseconds and by is noNode when nobody is named.
+type consentRec struct {
+	at                  int64
+	id                  string
+	person, grantee, by uint32
+	span                care.Span
+	basis               care.Basis
+	decision            care.Decision
+}
+
+// names reports whether the record names node num in any role.
+func (c *consentRec) names(num uint32) bool {
+	return c.person == num || c.grantee == num || c.by == num
+}
+
+// addConsent indexes a new record (at the end of its person's list: the
+// caller restores the order).
+func (ix *index) addConsent(c *consentRec) {
+	ix.consentByID[c.id] = c
+	ix.personConsents[c.person] = append(ix.personConsents[c.person], c)
+	ix.consentRefs[c.grantee]++
+	if c.by != noNode {
+		ix.consentRefs[c.by]++
+	}
+}
+
+// dropConsent unindexes a record.
+func (ix *index) dropConsent(c *consentRec) {
+	delete(ix.consentByID, c.id)
+	list := ix.personConsents[c.person]
+	if i := slices.Index(list, c); i >= 0 {
+		ix.personConsents[c.person] = slices.Delete(list, i, i+1)
+	}
+	ix.consentRefs[c.grantee]--
+	if c.by != noNode {
+		ix.consentRefs[c.by]--
+	}
+}
+
+// compareConsents orders records by RecordedAt, then id (care.Reader).
+func compareConsents(a, b *consentRec) int {
+	if c := cmp.Compare(a.at, b.at); c != 0 {
+		return c
+	}
+	return strings.Compare(a.id, b.id)
+}
+
 func newIndex() *index {
 	return &index{
 		byID:         map[string]uint32{},
 		relByID:      map[string]uint32{},
 		referralByID: map[string]uint32{},
+		consentByID:  map[string]*consentRec{},
 		canon:        map[string]string{},
 		settings:     newInterner(),
 		modes:        newInterner(),
@@ -242,6 +301,8 @@ func (ix *index) ensureNode(num uint32) {
 		ix.personReferrals = append(ix.personReferrals, nil)
 		ix.contactRefs = append(ix.contactRefs, 0)
 		ix.referralRefs = append(ix.referralRefs, 0)
+		ix.personConsents = append(ix.personConsents, nil)
+		ix.consentRefs = append(ix.consentRefs, 0)
 	}
 }
 
@@ -282,6 +343,17 @@ func (ix *index) referral(r *referralRec) care.Referral {
 		ID: r.id, Person: ix.nodes[r.person].ID, From: ix.nodes[r.from].ID, To: ix.nodes[r.to].ID,
 		At: time.Unix(0, r.at).UTC(), Reason: r.reason,
 	}
+}
+
+func (ix *index) consent(c *consentRec) care.Consent {
+	out := care.Consent{
+		ID: c.id, Person: ix.nodes[c.person].ID, Grantee: ix.nodes[c.grantee].ID,
+		Basis: c.basis, Decision: c.decision, Span: c.span, RecordedAt: time.Unix(0, c.at).UTC(),
+	}
+	if c.by != noNode {
+		out.RecordedBy = ix.nodes[c.by].ID
+	}
+	return out
 }
 
 // Orders.
@@ -350,22 +422,35 @@ func (ix *index) order(s care.SortOrder) []uint32 {
 	for _, n := range ix.byID {
 		nums = append(nums, n)
 	}
-	if s == care.SortByName {
-		keys := make([]string, len(ix.nodes))
-		for _, n := range nums {
-			keys[n] = care.NameKey(ix.nodes[n].Name)
-		}
-		slices.SortFunc(nums, func(a, b uint32) int {
-			if c := strings.Compare(keys[a], keys[b]); c != 0 {
-				return c
-			}
-			return strings.Compare(ix.nodes[a].ID, ix.nodes[b].ID)
-		})
-	} else {
-		slices.SortFunc(nums, func(a, b uint32) int { return strings.Compare(ix.nodes[a].ID, ix.nodes[b].ID) })
-	}
+	ix.sortNodes(nums, s)
 	ix.orders[s] = nodeOrder{version: ix.nodeVersion, nums: nums}
 	return nums
+}
+
+// sortNodes sorts node numbers by s. The caller holds mu for reading.
+func (ix *index) sortNodes(nums []uint32, s care.SortOrder) {
+	if s != care.SortByName {
+		slices.SortFunc(nums, func(a, b uint32) int { return strings.Compare(ix.nodes[a].ID, ix.nodes[b].ID) })
+		return
+	}
+	// Fold each name once, not at every comparison.
+	type keyed struct {
+		key string
+		num uint32
+	}
+	ks := make([]keyed, len(nums))
+	for i, n := range nums {
+		ks[i] = keyed{care.NameKey(ix.nodes[n].Name), n}
+	}
+	slices.SortFunc(ks, func(a, b keyed) int {
+		if c := strings.Compare(a.key, b.key); c != 0 {
+			return c
+		}
+		return strings.Compare(ix.nodes[a.num].ID, ix.nodes[b.num].ID)
+	})
+	for i := range ks {
+		nums[i] = ks[i].num
+	}
 }
 
 // Time helpers: a window of days as a half-open range of Unix nanoseconds.

@@ -126,7 +126,7 @@ func (s *Store) ListNodes(ctx context.Context, q care.NodeQuery) (care.NodePage,
 		return true
 	}
 	var list []uint32
-	for _, n := range ix.order(order) {
+	for _, n := range ix.candidates(q.IDs, order) {
 		if match(n) {
 			list = append(list, n)
 		}
@@ -143,6 +143,41 @@ func (s *Store) ListNodes(ctx context.Context, q care.NodeQuery) (care.NodePage,
 	}
 	page.Cursors = care.FillCursors(&page.Info, hi-lo, func(i int) []string { return key(lo + i) })
 	return page, nil
+}
+
+// candidates returns the nodes a list considers, sorted by order: every
+// node, or those named by ids when ids is not nil. A few ids are sorted
+// on their own; many are picked out of the cached order.
+func (ix *index) candidates(ids []string, order care.SortOrder) []uint32 {
+	if ids == nil {
+		return ix.order(order)
+	}
+	all := len(ix.byID)
+	if len(ids) > all/8 {
+		in := make([]bool, len(ix.nodes))
+		for _, id := range ids {
+			if n, ok := ix.byID[id]; ok {
+				in[n] = true
+			}
+		}
+		var nums []uint32
+		for _, n := range ix.order(order) {
+			if in[n] {
+				nums = append(nums, n)
+			}
+		}
+		return nums
+	}
+	nums := make([]uint32, 0, len(ids))
+	for _, id := range ids {
+		if n, ok := ix.byID[id]; ok {
+			nums = append(nums, n)
+		}
+	}
+	slices.Sort(nums)
+	nums = slices.Compact(nums)
+	ix.sortNodes(nums, order)
+	return nums
 }
 
 // key0 is the sort key of an empty node, to count the parts of an order's key.
@@ -538,6 +573,10 @@ func (s *Store) EachPerson(ctx context.Context, fn func(*care.PersonRecord) erro
 		rec.Referrals = rec.Referrals[:0]
 		for _, slot := range ix.personReferrals[p.num] {
 			rec.Referrals = append(rec.Referrals, ix.referral(&ix.referrals[slot]))
+		}
+		rec.Consents = rec.Consents[:0]
+		for _, c := range ix.personConsents[p.num] {
+			rec.Consents = append(rec.Consents, ix.consent(c))
 		}
 		ix.mu.RUnlock()
 		if err := fn(rec); err != nil {

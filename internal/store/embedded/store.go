@@ -29,6 +29,9 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
+// schemaUpgradable is the oldest schema version Open upgrades in place.
+const schemaUpgradable = 1
+
 // FileName is the bbolt file inside the data directory.
 const FileName = "careweb.db"
 
@@ -106,7 +109,7 @@ func (s *Store) init() error {
 	return s.db.Update(func(tx *bbolt.Tx) error {
 		meta := tx.Bucket(bucketMeta)
 		if meta == nil {
-			for _, name := range [][]byte{bucketNodes, bucketRels, bucketContacts, bucketReferrals} {
+			for _, name := range [][]byte{bucketNodes, bucketRels, bucketContacts, bucketReferrals, bucketConsents} {
 				if tx.Bucket(name) != nil {
 					return care.Errorf(care.Unavailable, "%s: not a CareWeb store (data without a schema version)", s.dir)
 				}
@@ -129,10 +132,17 @@ func (s *Store) init() error {
 		switch version := d.u32(); {
 		case version > schemaVersion:
 			return care.Errorf(care.Unavailable, "%s holds schema version %d, newer than this CareWeb's %d: upgrade CareWeb to open it", s.dir, version, schemaVersion)
-		case version < schemaVersion:
+		case version < schemaUpgradable:
 			return care.Errorf(care.Unavailable, "%s holds schema version %d, which this CareWeb (schema %d) cannot read", s.dir, version, schemaVersion)
+		case version < schemaVersion:
+			// Every upgrade so far only adds buckets, created below.
+			var e enc
+			e.u32(schemaVersion)
+			if err := meta.Put(keySchema, e.b); err != nil {
+				return care.Wrap(care.Internal, err, "cannot upgrade the store's schema")
+			}
 		}
-		for _, name := range [][]byte{bucketNodes, bucketRels, bucketContacts, bucketReferrals} {
+		for _, name := range [][]byte{bucketNodes, bucketRels, bucketContacts, bucketReferrals, bucketConsents} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return care.Wrap(care.Internal, err, "cannot initialise the store")
 			}
@@ -192,7 +202,10 @@ func load(db *bbolt.DB) (*index, error) {
 		if err := loadContacts(ix, tx.Bucket(bucketContacts)); err != nil {
 			return err
 		}
-		return loadReferrals(ix, tx.Bucket(bucketReferrals))
+		if err := loadReferrals(ix, tx.Bucket(bucketReferrals)); err != nil {
+			return err
+		}
+		return loadConsents(ix, tx.Bucket(bucketConsents))
 	})
 	if err != nil {
 		return nil, err
@@ -346,6 +359,33 @@ func loadReferrals(ix *index, b *bbolt.Bucket) error {
 	for _, list := range ix.personReferrals {
 		if len(list) > 1 {
 			slices.SortFunc(list, ix.compareReferrals)
+		}
+	}
+	return nil
+}
+
+func loadConsents(ix *index, b *bbolt.Bucket) error {
+	err := b.ForEach(func(k, v []byte) error {
+		d := dec{b: v}
+		c := &consentRec{id: string(k), person: d.u32(), grantee: d.u32(), by: d.u32()}
+		c.span = care.Span{From: care.Date(d.i32()), To: care.Date(d.i32())}
+		c.at = d.i64()
+		c.basis, c.decision = care.Basis(ix.canonicalBytes(d.bytes())), care.Decision(ix.canonicalBytes(d.bytes()))
+		if err := d.done(); err != nil {
+			return corrupt(bucketConsents, k, err)
+		}
+		if !ix.liveNum(c.person) || !ix.liveNum(c.grantee) || (c.by != noNode && !ix.liveNum(c.by)) {
+			return corrupt(bucketConsents, k, errors.New("bad node reference"))
+		}
+		ix.addConsent(c)
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, list := range ix.personConsents {
+		if len(list) > 1 {
+			slices.SortFunc(list, compareConsents)
 		}
 	}
 	return nil

@@ -32,6 +32,7 @@ func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, erro
 func cloneBatch(b care.Batch) care.Batch {
 	b.Nodes = slices.Clone(b.Nodes)
 	b.Relationships = slices.Clone(b.Relationships)
+	b.Consents = slices.Clone(b.Consents)
 	b.Contacts = slices.Clone(b.Contacts)
 	b.Referrals = slices.Clone(b.Referrals)
 	return b
@@ -57,7 +58,7 @@ func (a *applier) run() (care.ApplyResult, error) {
 		return care.ApplyResult{}, err
 	}
 	steps := []func() error{
-		a.upsertNodes, a.upsertRelationships, a.endRelationships, a.upsertContacts, a.upsertReferrals,
+		a.upsertNodes, a.upsertRelationships, a.endRelationships, a.upsertConsents, a.upsertContacts, a.upsertReferrals,
 		a.removeRelationships, a.deleteContacts, a.deleteReferrals, a.deleteNodes,
 	}
 	for _, step := range steps {
@@ -103,6 +104,11 @@ func (a *applier) lookupKinds() (map[string]care.Kind, error) {
 	for _, r := range b.Relationships {
 		add(r.From)
 		add(r.To)
+	}
+	for _, c := range b.Consents {
+		add(c.Person)
+		add(c.Grantee)
+		add(c.RecordedBy)
 	}
 	for _, c := range b.Contacts {
 		add(c.Person)
@@ -468,9 +474,10 @@ func (a *applier) deleteReferrals() error {
 
 // deleteNodes refuses nodes still referred to unless cascading. Cascades
 // run first, so that what they remove no longer blocks a plain delete;
-// a cascade removes the node's relationships and the contacts and
-// referrals that involve it (an event without one of its parties is
-// meaningless).
+// a cascade removes the node's relationships, the contacts and referrals
+// that involve it (an event without one of its parties is meaningless),
+// and the consent records about it as person or grantee; a record it only
+// recorded loses its RECORDED_BY with the node and stays.
 func (a *applier) deleteNodes() error {
 	if len(a.b.DeleteNodes) == 0 {
 		return nil
@@ -485,7 +492,7 @@ func (a *applier) deleteNodes() error {
 	}
 	if len(cascade) > 0 {
 		n, err := a.count(`UNWIND $ids AS id
-MATCH (:Node {id: id})<-[:CONTACT_OF|CONTACT_WITH|CONTACT_AT|REFERRAL_OF|REFERRED_FROM|REFERRED_TO]-(e)
+MATCH (:Node {id: id})<-[:CONTACT_OF|CONTACT_WITH|CONTACT_AT|REFERRAL_OF|REFERRED_FROM|REFERRED_TO|CONSENT_OF|CONSENT_TO]-(e)
 WITH DISTINCT e
 DETACH DELETE e
 RETURN count(e) AS n`, map[string]any{"ids": cascade})

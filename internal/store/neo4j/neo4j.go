@@ -43,6 +43,9 @@
 //	(:Referral)-[:REFERRED_FROM]->(professional or organisation)
 //	(:Referral)-[:REFERRED_TO]->(professional or organisation)
 //
+// Consent records are event-like nodes too, (:Consent)-[:CONSENT_OF]->
+// (:Person) and so on (see consent.go).
+//
 // at is a Neo4j DATETIME in UTC (nanosecond precision, so times round-trip
 // exactly); day is care.DateOf(at), so that window tests are integer
 // comparisons. A person's events are reached from the person by traversal
@@ -255,6 +258,7 @@ var schema = []string{
 	"CREATE CONSTRAINT careweb_node_id IF NOT EXISTS FOR (n:Node) REQUIRE n.id IS UNIQUE",
 	"CREATE CONSTRAINT careweb_contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
 	"CREATE CONSTRAINT careweb_referral_id IF NOT EXISTS FOR (r:Referral) REQUIRE r.id IS UNIQUE",
+	"CREATE CONSTRAINT careweb_consent_id IF NOT EXISTS FOR (c:Consent) REQUIRE c.id IS UNIQUE",
 	"CREATE CONSTRAINT careweb_cares_for_id IF NOT EXISTS FOR ()-[r:CARES_FOR]-() REQUIRE r.id IS UNIQUE",
 	"CREATE CONSTRAINT careweb_involved_in_id IF NOT EXISTS FOR ()-[r:INVOLVED_IN]-() REQUIRE r.id IS UNIQUE",
 	"CREATE CONSTRAINT careweb_works_in_id IF NOT EXISTS FOR ()-[r:WORKS_IN]-() REQUIRE r.id IS UNIQUE",

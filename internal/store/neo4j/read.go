@@ -223,6 +223,12 @@ func (s *Store) ListNodes(ctx context.Context, q care.NodeQuery) (care.NodePage,
 func nodeFilter(q care.NodeQuery, params map[string]any) (match, where string) {
 	match = "MATCH (n:Node)"
 	var conds []string
+	if q.IDs != nil {
+		// First, so that the planner seeks the ids in the index rather
+		// than scanning a label.
+		params["ids"] = toAny(q.IDs)
+		conds = append(conds, "n.id IN $ids")
+	}
 	if len(q.Kinds) == 1 {
 		if l, ok := kindLabel[q.Kinds[0]]; ok {
 			match = "MATCH (n:" + l + ")"

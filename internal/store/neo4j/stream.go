@@ -117,7 +117,17 @@ RETURN `+referralProj+` AS e`, params)
 		p.Referrals = append(p.Referrals, r)
 	}
 
+	consents, err := consentsOf(ctx, tx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range consents {
+		p := byID[c.Person]
+		p.Consents = append(p.Consents, c)
+	}
+
 	for _, p := range out {
+		slices.SortFunc(p.Consents, consentOrder)
 		slices.SortFunc(p.Relationships, relLess)
 		slices.SortFunc(p.Contacts, contactOrder)
 		slices.SortFunc(p.Referrals, referralOrder)

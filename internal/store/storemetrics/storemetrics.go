@@ -100,6 +100,11 @@ func (s *Store) Referrals(ctx context.Context, q care.EventQuery) (p care.Referr
 	return s.next.Referrals(ctx, q)
 }
 
+func (s *Store) Consents(ctx context.Context, person string) (cs []care.Consent, err error) {
+	defer s.track("consents")(&err)
+	return s.next.Consents(ctx, person)
+}
+
 func (s *Store) EachPerson(ctx context.Context, fn func(*care.PersonRecord) error) (err error) {
 	defer s.track("each_person")(&err)
 	return s.next.EachPerson(ctx, fn)

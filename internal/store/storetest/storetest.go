@@ -9,7 +9,8 @@
 // open at once, so open may reuse one database by clearing it. Stores that
 // persist to a directory also call RunDurability. The store must also
 // implement care.BatchReader, whose answers are checked against the
-// Reader's, id by id.
+// Reader's, id by id, and care.BulkWriter, whose streams are checked
+// against applying their batches one by one.
 //
 // # What the suite pins where the contracts leave room
 //
@@ -53,7 +54,30 @@
 //     relationships, contacts and referrals that were removed, cascades
 //     included.
 //   - Contacts and Referrals of a node that exists but is not a person
-//     return NotFound, as Web does.
+//     return NotFound, as Web does; so do Consents.
+//   - Consent records are upserted whole by id, like contacts. Their
+//     validation problems are located as "consents[i].field" with the
+//     fields id, person, grantee, recordedBy, basis, decision, end (a span
+//     ending before it starts, as for relationships) and recordedAt.
+//     Basis and decision must be given in their canonical spelling.
+//   - Deleting a person or a carer with Cascade removes the consent records
+//     about that person or granting that carer (counted in Removed).
+//     Deleting the node a record names as RecordedBy keeps the record with
+//     RecordedBy cleared and is not counted: the decision stands, and
+//     removing a recorded withdrawal would bring back the permission it
+//     ended. Without Cascade, a node named by a consent record in any role
+//     is a Conflict.
+//   - NodeQuery.IDs restricts a list before anything else: unknown ids and
+//     repeats are ignored, and a cursor of the unrestricted list places a
+//     page within the set by its key.
+//   - ApplyStream (care.BulkWriter) locates a failure by the position of
+//     its batch in the stream, counting from 0: a problem's field is
+//     "batch[i]." followed by its path in the batch (so the sixth contact
+//     of the third batch is "batch[2].contacts[5]"), and the message of an
+//     error without problems starts "batch[i]: ". The stream stops at the
+//     first batch that fails; later batches are not read. Its result is the
+//     sum of what applying each batch alone would return, and its final
+//     state the same.
 package storetest
 
 import (
@@ -87,6 +111,7 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 		t.Run("Node", func(t *testing.T) { testNode(t, s, fx) })
 		t.Run("Nodes", func(t *testing.T) { testNodes(t, s, fx) })
 		t.Run("ListNodes", func(t *testing.T) { testListNodes(t, s, fx) })
+		t.Run("ListNodesIDs", func(t *testing.T) { testListNodesIDs(t, s, fx) })
 		t.Run("Relationships", func(t *testing.T) { testRelationships(t, s, fx) })
 		t.Run("Web", func(t *testing.T) { testWeb(t, s, fx) })
 		t.Run("Contacts", func(t *testing.T) { testContacts(t, s, fx) })
@@ -101,6 +126,8 @@ func Run(t *testing.T, open func(t *testing.T) care.Store) {
 	t.Run("CursorsStable", func(t *testing.T) { testCursorsStable(t, open) })
 	t.Run("Timestamps", func(t *testing.T) { testTimestamps(t, open) })
 	t.Run("ConcurrentWriters", func(t *testing.T) { testConcurrent(t, open) })
+	t.Run("Consents", func(t *testing.T) { testConsents(t, open) })
+	t.Run("ApplyStream", func(t *testing.T) { testApplyStream(t, open) })
 }
 
 // RunDurability runs the tests that only a store persisting to a directory
@@ -134,6 +161,8 @@ func RunDurability(t *testing.T, openAt func(t *testing.T, dir string) care.Stor
 		assertState(t, "after changing and reopening", dump(t, s), want)
 		closeStore(t, s)
 	})
+	t.Run("Consents", func(t *testing.T) { testConsentsDurable(t, openAt) })
+	t.Run("ApplyStream", func(t *testing.T) { testApplyStreamDurable(t, openAt) })
 	t.Run("FailedApplyLeavesNothing", func(t *testing.T) {
 		dir := t.TempDir()
 		s := openAt(t, dir)
@@ -397,6 +426,9 @@ func dump(t *testing.T, s care.Store) []string {
 		}
 		for _, r := range p.Referrals {
 			lines = append(lines, fmtReferral(r))
+		}
+		for _, c := range p.Consents {
+			lines = append(lines, fmtConsent(c))
 		}
 		return nil
 	})

@@ -1,0 +1,144 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/careweb/careweb/internal/encoding/carecsv"
+)
+
+// importProgressEvery is how often a long import reports on stderr.
+const importProgressEvery = 2 * time.Second
+
+// importProgress prints how far an import is to w, every interval, from
+// its own goroutine: rows checked (first pass) or written (second pass)
+// per file, and the rate since the pass began. An import shorter than one
+// interval prints nothing. stop ends the reports; after at least one, and
+// if the import succeeded, it prints how long each pass took.
+type importProgress struct {
+	w     io.Writer
+	p     *carecsv.Progress
+	every time.Duration
+	stopc chan struct{}
+	ok    bool
+	wg    sync.WaitGroup
+}
+
+func startImportProgress(w io.Writer, p *carecsv.Progress, every time.Duration) *importProgress {
+	ip := &importProgress{w: w, p: p, every: every, stopc: make(chan struct{})}
+	ip.wg.Add(1)
+	go ip.run()
+	return ip
+}
+
+func (ip *importProgress) stop(ok bool) {
+	ip.ok = ok
+	close(ip.stopc)
+	ip.wg.Wait()
+}
+
+func (ip *importProgress) run() {
+	defer ip.wg.Done()
+	// The phase is polled often so that each pass is timed closely;
+	// lines are printed once per interval.
+	poll := time.NewTicker(min(ip.every, 100*time.Millisecond))
+	defer poll.Stop()
+	start := time.Now()
+	phase := ip.p.Phase()
+	began := map[carecsv.Phase]time.Time{phase: start}
+	last, printed := start, false
+	for {
+		select {
+		case <-ip.stopc:
+			if printed && ip.ok {
+				ip.summary(began, time.Now())
+			}
+			return
+		case now := <-poll.C:
+			if ph := ip.p.Phase(); ph != phase {
+				phase = ph
+				began[ph] = now
+			}
+			if now.Sub(last) < ip.every || phase == carecsv.Done {
+				continue
+			}
+			last, printed = now, true
+			ip.line(phase, now.Sub(began[phase]))
+		}
+	}
+}
+
+// line prints one report, e.g.
+//
+//	careweb import: writing 1,200,000 of 2,100,000 rows (57%), 213,000 rows/s; nodes.csv 5,000/5,000, contacts.csv 1,180,000/2,000,000
+func (ip *importProgress) line(phase carecsv.Phase, since time.Duration) {
+	files := ip.p.Files()
+	var done, total int64
+	parts := make([]string, 0, len(files))
+	for _, f := range files {
+		total += f.Checked
+		if phase == carecsv.Writing {
+			done += f.Written
+			parts = append(parts, fmt.Sprintf("%s %s/%s", f.File, commas(f.Written), commas(f.Checked)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %s", f.File, commas(f.Checked)))
+		}
+	}
+	switch phase {
+	case carecsv.Writing:
+		pct := 0.0
+		if total > 0 {
+			pct = 100 * float64(done) / float64(total)
+		}
+		fmt.Fprintf(ip.w, "careweb import: writing %s of %s rows (%.0f%%), %s rows/s; %s\n",
+			commas(done), commas(total), pct, commas(rate(done, since)), strings.Join(parts, ", "))
+	default:
+		fmt.Fprintf(ip.w, "careweb import: checking %s rows, %s rows/s; %s\n",
+			commas(total), commas(rate(total, since)), strings.Join(parts, ", "))
+	}
+}
+
+func (ip *importProgress) summary(began map[carecsv.Phase]time.Time, end time.Time) {
+	var total int64
+	for _, f := range ip.p.Files() {
+		total += f.Checked
+	}
+	check, write := began[carecsv.Checking], began[carecsv.Writing]
+	if check.IsZero() || write.IsZero() {
+		return // the import stopped in its first pass
+	}
+	if !began[carecsv.Done].IsZero() {
+		end = began[carecsv.Done]
+	}
+	fmt.Fprintf(ip.w, "careweb import: %s rows checked in %.1f s, written in %.1f s (%s rows/s overall)\n",
+		commas(total), write.Sub(check).Seconds(), end.Sub(write).Seconds(), commas(rate(total, end.Sub(check))))
+}
+
+func rate(n int64, d time.Duration) int64 {
+	if d <= 0 {
+		return 0
+	}
+	return int64(float64(n) / d.Seconds())
+}
+
+// commas writes n with thousands separators: 1234567 → "1,234,567".
+func commas(n int64) string {
+	s := strconv.FormatInt(n, 10)
+	neg := strings.HasPrefix(s, "-")
+	s = strings.TrimPrefix(s, "-")
+	var b strings.Builder
+	if neg {
+		b.WriteByte('-')
+	}
+	for i, c := range s {
+		if i > 0 && (len(s)-i)%3 == 0 {
+			b.WriteByte(',')
+		}
+		b.WriteRune(c)
+	}
+	return b.String()
+}

@@ -1,0 +1,255 @@
+// Package deidentify wraps a care.Streamer so that what it yields may
+// leave the installation for research: every identifier is replaced by its
+// keyed pseudonym (internal/pseudonym), names and free text are dropped,
+// and the short text fields that are codes in practice are kept only when
+// they are one of a known list of codes. Every export format reads the
+// population through the same wrapper, so an id gets the same pseudonym in
+// every file and format made with the same key.
+//
+// What is kept, rewritten and dropped (docs/data-format.md, "Pseudonymised
+// exports", says the same for users):
+//
+//   - ids of nodes, contacts, referrals and consent records: the pseudonym
+//     of the id. A relationship id that was derived from its type, ends and
+//     start (care.RelationshipID) is derived again from the pseudonyms of its
+//     ends, so it still reads as a derived id and a re-import derives the
+//     same one; any other relationship id becomes its own pseudonym.
+//   - names: replaced by the node's pseudonym (a name is required of every
+//     node, and the export stays importable).
+//   - kind, role, sector, relationship type, spans, coordinator, consent,
+//     contact times and modes, consent bases and decisions: kept (coded).
+//   - locality: kept. It is the cohort key of population metrics and is
+//     meant to hold an area code, not an address.
+//   - the INVOLVED_IN role, the CARES_FOR relation, the LINKED_TO channel and
+//     the contact setting: free text in the model, codes in practice. Each
+//     is kept when it is one of the codes listed in Roles, Relations,
+//     Channels and Settings (compared as care's enumerations are: any letter
+//     case, '-' or ' ' for '_'), written as the code; any other non-empty
+//     value becomes "other".
+//   - referral reasons: dropped.
+package deidentify
+
+import (
+	"context"
+	"slices"
+	"strings"
+
+	"github.com/careweb/careweb/internal/care"
+	"github.com/careweb/careweb/internal/pseudonym"
+)
+
+// Other replaces a free-text value that is not a known code.
+const Other = "other"
+
+// Relations are the CARES_FOR relations kept as they are.
+var Relations = []string{
+	"spouse", "partner", "civil_partner", "husband", "wife",
+	"mother", "father", "parent", "stepmother", "stepfather", "step_parent",
+	"daughter", "son", "child", "stepdaughter", "stepson", "step_child",
+	"daughter_in_law", "son_in_law", "mother_in_law", "father_in_law",
+	"sister", "brother", "sibling", "grandchild", "granddaughter", "grandson",
+	"grandparent", "grandmother", "grandfather",
+	"niece", "nephew", "aunt", "uncle", "cousin", "other_relative",
+	"friend", "neighbour", "foster_carer", "guardian", Other,
+}
+
+// Channels are the LINKED_TO channels kept as they are.
+var Channels = []string{
+	"shared_record", "regular_meeting", "named_liaison", "multidisciplinary_team",
+	"rota", "carer_contact", "phone", "email", "referral_pathway", Other,
+}
+
+// Settings are the contact settings kept as they are.
+var Settings = []string{
+	"home", "remote", "clinic", "surgery", "pharmacy", "office", "community",
+	"day_centre", "outpatients", "ward", "emergency_department", "care_home",
+	"hospice", "school", "workplace", Other,
+}
+
+// Pseudonymiser rewrites single records by the rules of the package
+// comment. It is safe for concurrent use.
+type Pseudonymiser struct {
+	k *pseudonym.Keyed
+}
+
+// New returns a Pseudonymiser making pseudonyms with k.
+func New(k *pseudonym.Keyed) *Pseudonymiser { return &Pseudonymiser{k: k} }
+
+// ID returns the pseudonym of a node, contact, referral or consent id; the
+// empty id (an optional reference left out) stays empty.
+func (p *Pseudonymiser) ID(id string) string {
+	if id == "" {
+		return ""
+	}
+	return p.k.Of(id)
+}
+
+// Node returns n with its id pseudonymised and its name replaced by that
+// pseudonym.
+func (p *Pseudonymiser) Node(n care.Node) care.Node {
+	n.ID = p.ID(n.ID)
+	n.Name = n.ID
+	return n
+}
+
+// Relationship returns r with its ends pseudonymised, its id re-derived or
+// pseudonymised, and its free text reduced to codes.
+func (p *Pseudonymiser) Relationship(r care.Relationship) care.Relationship {
+	derived := r.ID == care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
+	r.From, r.To = p.ID(r.From), p.ID(r.To)
+	if derived {
+		r.ID = care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
+	} else {
+		r.ID = p.ID(r.ID)
+	}
+	r.Role = coded(r.Role, roleCodes)
+	r.Relation = coded(r.Relation, Relations)
+	r.Channel = coded(r.Channel, Channels)
+	return r
+}
+
+// Contact returns c with its ids pseudonymised and its setting reduced to
+// a code.
+func (p *Pseudonymiser) Contact(c care.Contact) care.Contact {
+	c.ID, c.Person, c.Professional, c.Organisation = p.ID(c.ID), p.ID(c.Person), p.ID(c.Professional), p.ID(c.Organisation)
+	c.Setting = coded(c.Setting, Settings)
+	return c
+}
+
+// Referral returns r with its ids pseudonymised and its reason dropped.
+func (p *Pseudonymiser) Referral(r care.Referral) care.Referral {
+	r.ID, r.Person, r.From, r.To = p.ID(r.ID), p.ID(r.Person), p.ID(r.From), p.ID(r.To)
+	r.Reason = ""
+	return r
+}
+
+// Consent returns c with its ids pseudonymised.
+func (p *Pseudonymiser) Consent(c care.Consent) care.Consent {
+	c.ID, c.Person, c.Grantee, c.RecordedBy = p.ID(c.ID), p.ID(c.Person), p.ID(c.Grantee), p.ID(c.RecordedBy)
+	return c
+}
+
+// roleCodes are care's professional roles: an INVOLVED_IN role such as
+// "district nurse" is kept as district_nurse, "usual GP" becomes "other".
+var roleCodes = func() []string {
+	out := make([]string, len(care.Roles))
+	for i, r := range care.Roles {
+		out[i] = string(r)
+	}
+	return out
+}()
+
+// coded returns s as a code when it is one of codes (in any letter case,
+// '-' or ' ' for '_'), "" when empty, else Other.
+func coded(s string, codes []string) string {
+	s = strings.ToLower(strings.TrimSpace(s))
+	if s == "" {
+		return ""
+	}
+	s = strings.Map(func(r rune) rune {
+		if r == '-' || r == ' ' {
+			return '_'
+		}
+		return r
+	}, s)
+	if slices.Contains(codes, s) {
+		return s
+	}
+	return Other
+}
+
+// Streamer is a care.Streamer whose records are pseudonymised.
+//
+// It keeps the orders care.Streamer promises within a record and within
+// the services (sorted again by the new ids), with one exception: people
+// arrive in the order of the wrapped store, which is the order of their
+// original ids, not of their pseudonyms. Sorting them would mean holding
+// the whole population; what the order tells is only the rank of each
+// person's original id among the others.
+type Streamer struct {
+	next care.Streamer
+	p    *Pseudonymiser
+}
+
+// Wrap returns next with every record pseudonymised by p.
+func Wrap(next care.Streamer, p *Pseudonymiser) *Streamer {
+	return &Streamer{next: next, p: p}
+}
+
+// EachPerson implements care.Streamer. The record handed to fn is a
+// rewritten copy; the wrapped store's record is not modified.
+func (s *Streamer) EachPerson(ctx context.Context, fn func(*care.PersonRecord) error) error {
+	var out care.PersonRecord
+	return s.next.EachPerson(ctx, func(in *care.PersonRecord) error {
+		out.Person = s.p.Node(in.Person)
+		out.Relationships = out.Relationships[:0]
+		for _, r := range in.Relationships {
+			out.Relationships = append(out.Relationships, s.p.Relationship(r))
+		}
+		slices.SortFunc(out.Relationships, compareRels)
+		out.Contacts = out.Contacts[:0]
+		for _, c := range in.Contacts {
+			out.Contacts = append(out.Contacts, s.p.Contact(c))
+		}
+		slices.SortFunc(out.Contacts, func(a, b care.Contact) int { return order(a.Less(b), b.Less(a)) })
+		out.Referrals = out.Referrals[:0]
+		for _, r := range in.Referrals {
+			out.Referrals = append(out.Referrals, s.p.Referral(r))
+		}
+		slices.SortFunc(out.Referrals, func(a, b care.Referral) int { return order(a.Less(b), b.Less(a)) })
+		out.Consents = out.Consents[:0]
+		for _, c := range in.Consents {
+			out.Consents = append(out.Consents, s.p.Consent(c))
+		}
+		slices.SortFunc(out.Consents, func(a, b care.Consent) int { return order(a.Less(b), b.Less(a)) })
+		return fn(&out)
+	})
+}
+
+// Services implements care.Streamer: new slices, sorted by the new ids
+// (the wrapped store's may be shared and must not change).
+func (s *Streamer) Services(ctx context.Context) (*care.Services, error) {
+	in, err := s.next.Services(ctx)
+	if err != nil {
+		return nil, err
+	}
+	out := &care.Services{
+		Nodes:         make([]care.Node, len(in.Nodes)),
+		Relationships: make([]care.Relationship, len(in.Relationships)),
+	}
+	for i, n := range in.Nodes {
+		out.Nodes[i] = s.p.Node(n)
+	}
+	for i, r := range in.Relationships {
+		out.Relationships[i] = s.p.Relationship(r)
+	}
+	slices.SortFunc(out.Nodes, func(a, b care.Node) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(out.Relationships, func(a, b care.Relationship) int { return strings.Compare(a.ID, b.ID) })
+	return out, nil
+}
+
+// compareRels is PersonRecord's relationship order: type, start, id.
+func compareRels(a, b care.Relationship) int {
+	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
+		return c
+	}
+	switch {
+	case a.Span.From < b.Span.From:
+		return -1
+	case a.Span.From > b.Span.From:
+		return 1
+	}
+	return strings.Compare(a.ID, b.ID)
+}
+
+func order(less, greater bool) int {
+	switch {
+	case less:
+		return -1
+	case greater:
+		return 1
+	}
+	return 0
+}
+
+var _ care.Streamer = (*Streamer)(nil)

@@ -1,0 +1,725 @@
+package carecsv
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+
+	"github.com/careweb/careweb/internal/care"
+)
+
+// Target is what an import needs of a store: Nodes, to resolve references
+// to nodes that are not in the files, and Apply. An import of more rows
+// than one batch also needs care.BulkWriter (both stores implement it); a
+// target without it takes imports of one batch only.
+type Target interface {
+	care.Writer
+	Nodes(ctx context.Context, ids []string) ([]care.Node, error)
+}
+
+// DefaultBatchSize is how many rows an import checks and writes at a time.
+const DefaultBatchSize = 20_000
+
+// Options tune Load.
+type Options struct {
+	// BatchSize is the number of rows in each batch given to the store;
+	// 0 means DefaultBatchSize. An import of at most this many rows is
+	// written with one Apply.
+	BatchSize int
+	// Progress, when not nil, counts the rows as they are checked and
+	// written, for a caller that reports progress.
+	Progress *Progress
+}
+
+// LoadSources imports srcs into st with the default options; see Load.
+func LoadSources(ctx context.Context, st Target, srcs []Source) (care.ApplyResult, error) {
+	return Load(ctx, st, srcs, Options{})
+}
+
+// Load imports the sources into st: every row of every file is written, or
+// nothing is. Sources may come in any order, each file name at most once.
+//
+// It reads the files twice. The first pass parses every row and checks it
+// as the store would (care.Batch.Validate, a batch at a time, against the
+// nodes of nodes.csv and, for ids that are not in it, the nodes already in
+// the store), and also finds ids given twice across the whole import. If
+// anything is wrong it returns one Invalid *care.Error listing every
+// problem, up to care.MaxProblems, located "contacts.csv:17.at", and the
+// store is not written to. The second pass reads the files again and feeds
+// them to the store in batches, parsing on one goroutine while the store
+// applies on another; a problem only the store finds (another writer
+// changed it between the passes) is located the same way and nothing is
+// written. A file that changed between the passes is refused with Conflict.
+// An error opening or reading a source is returned as Invalid or Internal.
+//
+// Memory holds the kind of every node of nodes.csv and of every stored
+// node referred to, 8 bytes per row for finding repeated ids, and a few
+// batches: not the import.
+func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.ApplyResult, error) {
+	if opt.BatchSize <= 0 {
+		opt.BatchSize = DefaultBatchSize
+	}
+	im := &importer{st: st, size: opt.BatchSize, progress: opt.Progress, seed: maphash.MakeSeed()}
+	if im.progress == nil {
+		im.progress = &Progress{}
+	}
+	var ps problems
+	for _, s := range srcs {
+		f := fileIndex(s.Name)
+		switch {
+		case f < 0:
+			ps.list = append(ps.list, problem{file: numFiles, Problem: care.Problem{Field: s.Name,
+				Message: fmt.Sprintf("not a file of the format: want one of %s", strings.Join(Files, ", "))}})
+		case im.srcs[f].Open != nil:
+			ps.add(f, 0, "", "", "given more than once")
+		default:
+			im.srcs[f] = s
+		}
+	}
+	if ps.len() > 0 {
+		return care.ApplyResult{}, mergeProblems(ps)
+	}
+	if err := im.check(ctx); err != nil {
+		return care.ApplyResult{}, err
+	}
+	return im.write(ctx)
+}
+
+// importer is one Load in progress.
+type importer struct {
+	st       Target
+	size     int
+	progress *Progress
+	srcs     [numFiles]Source
+	seed     maphash.Seed
+
+	// What the check pass saw of each file, for the write pass to compare.
+	sums  [numFiles]uint32
+	rows  [numFiles]int
+	total int
+}
+
+// Kinds of nodes, as the check pass keeps them: one byte per node.
+const (
+	kindNone uint8 = iota // not known (the zero value)
+	kindBad               // a row of nodes.csv with a problem: references to it are not reported again
+	kindPerson
+	kindCarer
+	kindProfessional
+	kindOrganisation
+)
+
+var kindCodes = map[care.Kind]uint8{care.KindPerson: kindPerson, care.KindCarer: kindCarer,
+	care.KindProfessional: kindProfessional, care.KindOrganisation: kindOrganisation}
+
+var codeKinds = [...]care.Kind{kindPerson: care.KindPerson, kindCarer: care.KindCarer,
+	kindProfessional: care.KindProfessional, kindOrganisation: care.KindOrganisation}
+
+// chunk is up to a batch of rows of one file, on their way from the
+// parsing goroutine to the checking one.
+type chunk struct {
+	file  int
+	b     care.Batch
+	lines []int32 // line of each item of b's list
+	bad   []string
+}
+
+// check is the first pass: one goroutine parses while another validates.
+func (im *importer) check(ctx context.Context) error {
+	im.progress.phase.Store(int32(Checking))
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan *chunk, 1)
+	var parsePs, dupPs problems
+	var parseErr error
+	go func() {
+		defer close(chunks)
+		parseErr = im.scan(ctx, chunks, &parsePs, &dupPs)
+	}()
+	c := checker{im: im, kinds: map[string]uint8{}, stored: map[string]uint8{}}
+	var checkErr error
+	for ch := range chunks {
+		if checkErr != nil {
+			continue // drain, so the parser ends
+		}
+		if checkErr = c.check(ctx, ch); checkErr != nil {
+			cancel()
+		}
+	}
+	if parseErr != nil && !(checkErr != nil && errors.Is(parseErr, context.Canceled)) {
+		return parseErr
+	}
+	if checkErr != nil {
+		return checkErr
+	}
+	// A duplicate is also reported by Validate when both rows fell in one
+	// batch; the duplicate scan's message, naming the first line, wins.
+	dups := map[string]bool{}
+	for _, p := range dupPs.list {
+		dups[p.Field] = true
+	}
+	kept := c.ps.list[:0]
+	for _, p := range c.ps.list {
+		if !dups[p.Field] {
+			kept = append(kept, p)
+		}
+	}
+	c.ps.list = kept
+	return mergeProblems(parsePs, c.ps, dupPs)
+}
+
+// mergeProblems returns nil when the collections hold nothing, else one
+// Invalid error with their problems in file and line order, cut at
+// care.MaxProblems. Each collection is in that order already and holds
+// its first MaxProblems, so the merge holds the first MaxProblems of all.
+func mergeProblems(sets ...problems) error {
+	var all []problem
+	more := 0
+	for _, s := range sets {
+		all = append(all, s.list...)
+		more += s.more
+	}
+	if len(all)+more == 0 {
+		return nil
+	}
+	slices.SortStableFunc(all, func(a, b problem) int {
+		if a.file != b.file {
+			return a.file - b.file
+		}
+		return a.line - b.line
+	})
+	if len(all) > care.MaxProblems {
+		more += len(all) - care.MaxProblems
+		all = all[:care.MaxProblems]
+	}
+	out := make([]care.Problem, len(all), len(all)+1)
+	for i, p := range all {
+		out[i] = p.Problem
+	}
+	if more > 0 {
+		out = append(out, care.Problem{Field: "...", Message: fmt.Sprintf("%d more problems not shown", more)})
+	}
+	return &care.Error{Code: care.Invalid, Message: "invalid CSV import", Problems: out}
+}
+
+// scan parses every file in load order into chunks, and then finds ids
+// given twice in a file. Parse problems go to ps, repeated ids to dups.
+func (im *importer) scan(ctx context.Context, out chan<- *chunk, ps, dups *problems) error {
+	for f := range numFiles {
+		if im.srcs[f].Open == nil {
+			continue
+		}
+		fr, err := openFile(im.srcs[f], f)
+		if err != nil {
+			return err
+		}
+		hashes, err := im.scanFile(ctx, fr, out, ps)
+		fr.close()
+		if err != nil {
+			return err
+		}
+		im.sums[f] = fr.sum.sum
+		if err := im.findRepeats(ctx, f, hashes, dups); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *chunk, ps *problems) ([]uint64, error) {
+	ok, err := fr.header(ps)
+	if err != nil || !ok {
+		return nil, err
+	}
+	f := fr.file
+	var hashes []uint64
+	ch := &chunk{file: f}
+	send := func() error {
+		select {
+		case out <- ch:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		ch = &chunk{file: f, lines: make([]int32, 0, len(ch.lines))}
+		return nil
+	}
+	for {
+		rec, line, err := fr.next(ps)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return nil, err
+		}
+		im.rows[f]++
+		im.total++
+		im.progress.files[f].checked.Add(1)
+		if !fr.parseRow(line, rec, &ch.b, ps) {
+			if f == fNodes {
+				if id := strings.TrimSpace(at(rec, fr.pos[nID])); id != "" {
+					ch.bad = append(ch.bad, id)
+				}
+			}
+			continue
+		}
+		ch.lines = append(ch.lines, int32(line))
+		hashes = append(hashes, maphash.String(im.seed, lastID(&ch.b, f)))
+		if len(ch.lines) >= im.size {
+			if err := send(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if len(ch.lines) > 0 || len(ch.bad) > 0 {
+		if err := send(); err != nil {
+			return nil, err
+		}
+	}
+	return hashes, nil
+}
+
+func at(rec []string, i int) string {
+	if i < 0 || i >= len(rec) {
+		return ""
+	}
+	return rec[i]
+}
+
+// findRepeats reports the rows of file f whose id an earlier row of the
+// file already has. hashes holds a hash of each row's id: only when two
+// hashes are equal is the file read again, to compare the ids themselves
+// and name both lines.
+func (im *importer) findRepeats(ctx context.Context, f int, hashes []uint64, dups *problems) error {
+	slices.Sort(hashes)
+	suspects := map[uint64]bool{}
+	for i := 1; i < len(hashes); i++ {
+		if hashes[i] == hashes[i-1] {
+			suspects[hashes[i]] = true
+		}
+	}
+	if len(suspects) == 0 {
+		return nil
+	}
+	fr, err := openFile(im.srcs[f], f)
+	if err != nil {
+		return err
+	}
+	defer fr.close()
+	var ignore problems
+	if ok, err := fr.header(&ignore); err != nil || !ok {
+		return err
+	}
+	first := map[string]int{}
+	var b care.Batch
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		rec, line, err := fr.next(&ignore)
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		b = care.Batch{}
+		if !fr.parseRow(line, rec, &b, &ignore) {
+			continue
+		}
+		id := lastID(&b, f)
+		if !suspects[maphash.String(im.seed, id)] {
+			continue
+		}
+		if l, seen := first[id]; seen {
+			dups.add(f, line, "id", id, "duplicate id in this import: first on line %d", l)
+		} else {
+			first[strings.Clone(id)] = line
+		}
+	}
+}
+
+// checker validates chunks in load order. It keeps the kind of every node
+// of nodes.csv, and of every id looked up in the store.
+type checker struct {
+	im     *importer
+	kinds  map[string]uint8 // nodes of nodes.csv
+	stored map[string]uint8 // ids not in nodes.csv, as the store has them (kindNone: missing)
+	ps     problems
+}
+
+// lookupBatch bounds the ids of one Nodes call.
+const lookupBatch = 5_000
+
+// lookup asks the store for the kinds of ids (distinct), calling found for
+// each node it has.
+func (c *checker) lookup(ctx context.Context, ids []string, found func(care.Node)) error {
+	for len(ids) > 0 {
+		n := min(len(ids), lookupBatch)
+		nodes, err := c.im.st.Nodes(ctx, ids[:n])
+		if err != nil {
+			return err
+		}
+		for _, x := range nodes {
+			found(x)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
+func (c *checker) check(ctx context.Context, ch *chunk) error {
+	for _, id := range ch.bad {
+		if c.kinds[id] == kindNone {
+			c.kinds[strings.Clone(id)] = kindBad
+		}
+	}
+	b := &ch.b
+	b.Normalise()
+	var verr error
+	if ch.file == fNodes {
+		// A node's id must not be another kind's in the store; the nodes
+		// of earlier chunks are not consulted (a repeated id is the
+		// duplicate scan's to report).
+		ids := make([]string, len(b.Nodes))
+		for i, n := range b.Nodes {
+			ids[i] = n.ID
+		}
+		ids = distinct(ids)
+		existing := make(map[string]care.Kind, len(ids))
+		if err := c.lookup(ctx, ids, func(n care.Node) { existing[n.ID] = n.Kind }); err != nil {
+			return err
+		}
+		verr = b.Validate(func(id string) (care.Kind, bool) { k, ok := existing[id]; return k, ok })
+		for _, n := range b.Nodes {
+			if code := kindCodes[n.Kind]; code != kindNone && c.kinds[n.ID] == kindNone {
+				c.kinds[strings.Clone(n.ID)] = code
+			}
+		}
+	} else {
+		if err := c.resolve(ctx, b); err != nil {
+			return err
+		}
+		verr = b.Validate(c.kindOf)
+	}
+	c.merge(ch, verr)
+	return nil
+}
+
+// kindOf answers Validate's questions about references: nodes.csv first,
+// then the store.
+func (c *checker) kindOf(id string) (care.Kind, bool) {
+	code, ok := c.kinds[id]
+	if !ok {
+		code = c.stored[id]
+	}
+	if code < kindPerson {
+		return "", false
+	}
+	return codeKinds[code], true
+}
+
+// resolve looks up in the store, once each, the ids b refers to that are
+// neither in nodes.csv nor looked up before.
+func (c *checker) resolve(ctx context.Context, b *care.Batch) error {
+	var ids []string
+	need := func(id string) {
+		if id == "" {
+			return
+		}
+		if _, ok := c.kinds[id]; ok {
+			return
+		}
+		if _, ok := c.stored[id]; ok {
+			return
+		}
+		ids = append(ids, id)
+	}
+	for _, r := range b.Relationships {
+		need(r.From)
+		need(r.To)
+	}
+	for _, x := range b.Contacts {
+		need(x.Person)
+		need(x.Professional)
+		need(x.Organisation)
+	}
+	for _, r := range b.Referrals {
+		need(r.Person)
+		need(r.From)
+		need(r.To)
+	}
+	for _, x := range b.Consents {
+		need(x.Person)
+		need(x.Grantee)
+		need(x.RecordedBy)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	ids = distinct(ids)
+	for _, id := range ids {
+		c.stored[strings.Clone(id)] = kindNone
+	}
+	return c.lookup(ctx, ids, func(n care.Node) {
+		if code, ok := kindCodes[n.Kind]; ok {
+			c.stored[n.ID] = code
+		}
+	})
+}
+
+func distinct(ids []string) []string {
+	slices.Sort(ids)
+	return slices.Compact(ids)
+}
+
+// batchField matches the paths care.Batch.Validate reports.
+var batchField = regexp.MustCompile(`^(nodes|relationships|contacts|referrals|consents)\[(\d+)\](.*)$`)
+
+// columnOf turns the rest of a batch path (".recordedAt") into the
+// column of the file it names (".recorded_at").
+func columnOf(rest string) string {
+	switch rest {
+	case ".recordedAt":
+		return ".recorded_at"
+	case ".recordedBy":
+		return ".recorded_by"
+	}
+	return rest
+}
+
+// merge adds a chunk's validation problems, located by line. A reference
+// to a node whose own row had a problem is not reported again.
+func (c *checker) merge(ch *chunk, err error) {
+	var e *care.Error
+	if !errors.As(err, &e) {
+		return
+	}
+	for _, p := range e.Problems {
+		m := batchField.FindStringSubmatch(p.Field)
+		if p.Field == "..." {
+			// Validate keeps its first MaxProblems and counts the rest.
+			if n, err := strconv.Atoi(strings.Fields(p.Message)[0]); err == nil {
+				c.ps.more += n
+			}
+			continue
+		}
+		if m == nil || m[1] != lists[ch.file] {
+			c.ps.list = append(c.ps.list, problem{file: ch.file, Problem: p})
+			continue
+		}
+		if m[3] != ".id" && c.kinds[p.Value] == kindBad {
+			continue
+		}
+		i, _ := strconv.Atoi(m[2])
+		line := 0
+		if i < len(ch.lines) {
+			line = int(ch.lines[i])
+		}
+		if len(c.ps.list) >= care.MaxProblems {
+			c.ps.more++
+			continue
+		}
+		p.Field = fmt.Sprintf("%s:%d%s", Files[ch.file], line, columnOf(m[3]))
+		c.ps.list = append(c.ps.list, problem{file: ch.file, line: line, Problem: p})
+	}
+}
+
+// batch is up to a batch of rows on their way to the store, with the line
+// of each item, so that the store's problems can be located.
+type batch struct {
+	b     care.Batch
+	lines [numFiles][]int32
+	rows  [numFiles]int
+	n     int
+}
+
+// next returns an empty batch whose lists have the capacity b's needed,
+// so that a stream of batches of one file does not grow them row by row.
+func (b *batch) next() *batch {
+	nb := &batch{}
+	nb.b.Nodes = make([]care.Node, 0, len(b.b.Nodes))
+	nb.b.Relationships = make([]care.Relationship, 0, len(b.b.Relationships))
+	nb.b.Contacts = make([]care.Contact, 0, len(b.b.Contacts))
+	nb.b.Referrals = make([]care.Referral, 0, len(b.b.Referrals))
+	nb.b.Consents = make([]care.Consent, 0, len(b.b.Consents))
+	for f := range numFiles {
+		nb.lines[f] = make([]int32, 0, len(b.lines[f]))
+	}
+	return nb
+}
+
+// errChanged reports a file that is no longer the one checked.
+func errChanged(f int) error {
+	return care.Errorf(care.Conflict, "%s changed while it was being imported: nothing was written; import it again", Files[f])
+}
+
+// write is the second pass: the files are parsed again into batches and
+// written. An import of one batch is written with one Apply; a larger one
+// is streamed to ApplyStream, parsed on one goroutine while the store
+// applies on another.
+func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
+	im.progress.phase.Store(int32(Writing))
+	defer im.progress.phase.Store(int32(Done))
+	bw, streams := im.st.(care.BulkWriter)
+	if im.total <= im.size {
+		var one *batch
+		if err := im.produce(func(b *batch) error { one = b; return nil }); err != nil {
+			return care.ApplyResult{}, err
+		}
+		res, err := im.st.Apply(ctx, one.b)
+		if err != nil {
+			return care.ApplyResult{}, locate(err, one)
+		}
+		im.progress.wrote(one)
+		return res, nil
+	}
+	if !streams {
+		return care.ApplyResult{}, care.Errorf(care.Invalid, "this import has %d rows, more than the %d this store takes in one write; import it with careweb import", im.total, im.size)
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	batches := make(chan *batch, 1)
+	var parseErr error
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		defer close(batches)
+		parseErr = im.produce(func(b *batch) error {
+			select {
+			case batches <- b:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	var cur *batch // the batch the store has, for locating its problems
+	next := func() (care.Batch, error) {
+		if cur != nil {
+			im.progress.wrote(cur)
+		}
+		select {
+		case b, ok := <-batches:
+			if !ok {
+				wg.Wait()
+				if parseErr != nil {
+					return care.Batch{}, parseErr
+				}
+				cur = nil
+				return care.Batch{}, io.EOF
+			}
+			cur = b
+			return b.b, nil
+		case <-ctx.Done():
+			return care.Batch{}, ctx.Err()
+		}
+	}
+	res, err := bw.ApplyStream(ctx, next)
+	cancel()
+	wg.Wait()
+	if err != nil {
+		if parseErr != nil && !errors.Is(parseErr, context.Canceled) {
+			return care.ApplyResult{}, parseErr
+		}
+		return care.ApplyResult{}, locate(err, cur)
+	}
+	return res, nil
+}
+
+// produce parses the files again into batches of up to im.size rows,
+// handing each to emit; an import with no rows gives one empty batch. A
+// row that no longer parses, or a file whose bytes differ from what the
+// check pass read, stops it with errChanged.
+func (im *importer) produce(emit func(*batch) error) error {
+	cur := &batch{}
+	for f := range numFiles {
+		if im.srcs[f].Open == nil {
+			continue
+		}
+		fr, err := openFile(im.srcs[f], f)
+		if err != nil {
+			return err
+		}
+		err = im.produceFile(fr, &cur, emit)
+		fr.close()
+		if err != nil {
+			return err
+		}
+	}
+	if cur.n > 0 || im.total == 0 {
+		return emit(cur)
+	}
+	return nil
+}
+
+func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) error) error {
+	f := fr.file
+	var ps problems
+	if ok, err := fr.header(&ps); err != nil || !ok {
+		if err == nil {
+			err = errChanged(f)
+		}
+		return err
+	}
+	rows := 0
+	for {
+		rec, line, err := fr.next(&ps)
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		rows++
+		b := *cur
+		if ps.len() > 0 || !fr.parseRow(line, rec, &b.b, &ps) {
+			return errChanged(f)
+		}
+		b.lines[f] = append(b.lines[f], int32(line))
+		b.rows[f]++
+		b.n++
+		if b.n >= im.size {
+			if err := emit(b); err != nil {
+				return err
+			}
+			*cur = b.next()
+		}
+	}
+	if ps.len() > 0 || rows != im.rows[f] || fr.sum.sum != im.sums[f] {
+		return errChanged(f)
+	}
+	return nil
+}
+
+// locate rewrites the batch paths in err's problems ("contacts[16].person")
+// as file positions ("contacts.csv:17.person"). Errors without problems,
+// and paths it does not know, are returned unchanged.
+func locate(err error, b *batch) error {
+	var e *care.Error
+	if b == nil || !errors.As(err, &e) || len(e.Problems) == 0 {
+		return err
+	}
+	out := *e
+	out.Problems = make([]care.Problem, len(e.Problems))
+	for i, p := range e.Problems {
+		if m := batchField.FindStringSubmatch(p.Field); m != nil {
+			f := slices.Index(lists[:], m[1])
+			idx, _ := strconv.Atoi(m[2])
+			if lines := b.lines[f]; idx < len(lines) {
+				p.Field = fmt.Sprintf("%s:%d%s", Files[f], lines[idx], columnOf(m[3]))
+			}
+		}
+		out.Problems[i] = p
+	}
+	out.Message = "invalid CSV import"
+	return &out
+}
