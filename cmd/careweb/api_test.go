@@ -25,3 +25,20 @@ func TestAPINeo4j(t *testing.T) {
 	neo4jtest.Require(t)
 	apitest.Run(t, func(t *testing.T) apitest.Backend { return neo4jtest.Open(t) })
 }
+
+// The authorisation matrix (issue #5) on each store.
+
+func TestAuthorisationMatrixEmbedded(t *testing.T) {
+	apitest.RunMatrix(t, func(t *testing.T) apitest.Backend {
+		s, err := embedded.Open(t.TempDir(), embedded.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return s
+	})
+}
+
+func TestAuthorisationMatrixNeo4j(t *testing.T) {
+	neo4jtest.Require(t)
+	apitest.RunMatrix(t, func(t *testing.T) apitest.Backend { return neo4jtest.Open(t) })
+}

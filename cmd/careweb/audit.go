@@ -8,13 +8,13 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"sort"
 	"text/tabwriter"
 	"time"
 
+	"github.com/rs/zerolog"
+
 	"github.com/careweb/careweb/internal/audit"
-	"github.com/careweb/careweb/internal/auth"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/keys"
 	"github.com/careweb/careweb/internal/pseudonym"
@@ -31,18 +31,19 @@ into its pseudonym with the installation's pseudonym key, which must be
 the key the service wrote the log with. Carers' and people's own subjects
 are pseudonyms too; professionals and admins appear by their subject.
 
-With the embedded store the log and keys default to the data directory;
-with Neo4j (--neo4j-uri), --audit-log, --pseudonym-key-file and
---token-key-file are required. The store itself is not opened.`
+Tokens are checked exactly as the service checks them: CareWeb's own
+(--token-key-file) and, when the --oidc-* flags are given, the identity
+provider's. With the embedded store the log and keys default to the data
+directory; with Neo4j (--neo4j-uri), --audit-log, --pseudonym-key-file and
+a token source are required. The store itself is not opened.`
 
 // auditOptions are the audit command's settings.
 type auditOptions struct {
 	person           string
-	data             string
-	neo4jURI         string
+	store            storeFlags // only data and neo4jURI: the store is not opened
+	auth             authFlags
 	logPath          string
 	pseudonymKeyFile string
-	tokenKeyFile     string
 	token            string
 	json             bool
 }
@@ -51,11 +52,11 @@ func runAudit(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 	var o auditOptions
 	flags := newFlagSet("audit", auditSynopsis, getenv, stderr)
 	flags.StringVar(&o.person, "person", "", "the person's id (required)")
-	flags.string(&o.data, "data", "CAREWEB_DATA", "./careweb-data", "embedded store's data directory: where the audit log and keys are by default")
-	flags.string(&o.neo4jURI, "neo4j-uri", "NEO4J_URI", "", "the service runs on Neo4j (then --audit-log and both key files are required)")
-	flags.string(&o.logPath, "audit-log", "CAREWEB_AUDIT_LOG", "", "the audit log (default: <data>/audit.log)")
-	flags.string(&o.pseudonymKeyFile, "pseudonym-key-file", "CAREWEB_PSEUDONYM_KEY_FILE", "", "the installation's pseudonym key (default: <data>/pseudonym.key)")
-	flags.string(&o.tokenKeyFile, "token-key-file", "CAREWEB_TOKEN_KEY_FILE", "", "the key the service signs its tokens with (default: <data>/token.key)")
+	flags.string(&o.store.data, "data", "CAREWEB_DATA", "./careweb-data", "embedded store's data directory: where the audit log and keys are by default")
+	flags.string(&o.store.neo4jURI, "neo4j-uri", "NEO4J_URI", "", "the service runs on Neo4j (then --audit-log, --pseudonym-key-file and a token source are required)")
+	flags.string(&o.logPath, "audit-log", "CAREWEB_AUDIT_LOG", "", "the service's audit log (default: "+AuditLogFileName+" in --data)")
+	flags.string(&o.pseudonymKeyFile, "pseudonym-key-file", "CAREWEB_PSEUDONYM_KEY_FILE", "", "the service's pseudonym key; never created here (default: "+PseudonymKeyFileName+" in --data)")
+	o.auth.register(flags)
 	// Read the environment here, not as the flag's default: a default is
 	// printed by --help, and a token must not be.
 	flags.StringVar(&o.token, "token", "", "an admin's bearer token (required) [CAREWEB_TOKEN]")
@@ -66,11 +67,28 @@ func runAudit(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 	if o.token == "" {
 		o.token = getenv("CAREWEB_TOKEN")
 	}
-	if err := o.resolve(); err != nil {
+	if o.person == "" {
+		return usageError{"audit: --person ID is required"}
+	}
+	if o.token == "" {
+		return usageError{"audit: an admin's token is required (CAREWEB_TOKEN or --token)"}
+	}
+	logPath, err := dataFile("--audit-log", o.logPath, AuditLogFileName, o.store)
+	if err != nil {
+		return err
+	}
+	keyPath, err := dataFile("--pseudonym-key-file", o.pseudonymKeyFile, PseudonymKeyFileName, o.store)
+	if err != nil {
 		return err
 	}
 
-	p, err := o.verifier().Verify(ctx, o.token)
+	// The same verifier the service uses: its own tokens and, when
+	// configured, the identity provider's.
+	v, err := o.auth.verifier(ctx, o.store, zerolog.Nop())
+	if err != nil {
+		return err
+	}
+	p, err := v.Verify(ctx, o.token)
 	if err != nil {
 		return err
 	}
@@ -81,17 +99,17 @@ func runAudit(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 	// The person's pseudonym needs the key the service used: a new key
 	// would match nothing and answer "nobody looked", so a missing key is
 	// an error here, never created.
-	secret, err := keys.Load(o.pseudonymKeyFile)
+	secret, err := keys.Load(keyPath)
 	if err != nil {
 		return err
 	}
 	pz := pseudonym.New(secret)
-	f, err := os.Open(o.logPath)
+	f, err := os.Open(logPath)
 	if errors.Is(err, fs.ErrNotExist) {
-		return care.Errorf(care.Invalid, "--audit-log %s: no such file (the service creates it when it starts)", o.logPath)
+		return care.Errorf(care.Invalid, "--audit-log %s: no such file (the service creates it when it starts)", logPath)
 	}
 	if err != nil {
-		return care.Wrap(care.Invalid, err, "--audit-log %s: cannot open it", o.logPath)
+		return care.Wrap(care.Invalid, err, "--audit-log %s: cannot open it", logPath)
 	}
 	defer f.Close()
 	found, err := audit.Read(f, audit.Filter{Person: pz.Of(o.person)})
@@ -109,69 +127,12 @@ func runAudit(ctx context.Context, args []string, getenv env, _ io.Reader, stdou
 	return nil
 }
 
-// resolve checks the settings and fills the paths' defaults.
-func (o *auditOptions) resolve() error {
-	if o.person == "" {
-		return usageError{"audit: --person ID is required"}
-	}
-	if o.token == "" {
-		return usageError{"audit: an admin's token is required (CAREWEB_TOKEN or --token)"}
-	}
-	for _, p := range []struct {
-		flag string
-		path *string
-		file string
-	}{
-		{"--audit-log", &o.logPath, "audit.log"},
-		{"--pseudonym-key-file", &o.pseudonymKeyFile, "pseudonym.key"},
-		{"--token-key-file", &o.tokenKeyFile, "token.key"},
-	} {
-		if *p.path != "" {
-			continue
-		}
-		if o.neo4jURI != "" {
-			return usageError{fmt.Sprintf("audit: with --neo4j-uri, %s is required (there is no data directory)", p.flag)}
-		}
-		if o.data == "" {
-			return usageError{fmt.Sprintf("audit: --data is empty; give it or %s", p.flag)}
-		}
-		*p.path = filepath.Join(o.data, p.file)
-	}
-	return nil
-}
-
-// verifier returns what checks --token.
-//
-// TODO(lead, #5): tokens from the external identity provider (OIDC) are not
-// accepted here yet: build the same auth.Chain the server uses (local
-// tokens and auth.NewOIDC from the shared --oidc-* flags) once serve has
-// that wiring, and use it instead of local tokens alone.
-func (o auditOptions) verifier() auth.Verifier {
-	return verifierFunc(func(ctx context.Context, raw string) (care.Principal, error) {
-		secret, err := keys.Load(o.tokenKeyFile)
-		if err != nil {
-			return care.Principal{}, err
-		}
-		local, err := auth.NewLocalTokens(secret, time.Now)
-		if err != nil {
-			return care.Principal{}, err
-		}
-		return local.Verify(ctx, raw)
-	})
-}
-
-type verifierFunc func(ctx context.Context, raw string) (care.Principal, error)
-
-func (f verifierFunc) Verify(ctx context.Context, raw string) (care.Principal, error) {
-	return f(ctx, raw)
-}
-
 // mayReadAuditLog is the audit command's one rule: only an admin reads the
 // audit log. It is Forbidden, not NotFound: the refusal says nothing about
 // any person.
 func mayReadAuditLog(p care.Principal) error {
 	if p.Access != care.AccessAdmin {
-		return care.Errorf(care.Forbidden, "careweb audit: only an admin may read the audit log")
+		return care.Errorf(care.Forbidden, "only an admin may read the audit log")
 	}
 	return nil
 }

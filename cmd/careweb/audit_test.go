@@ -172,6 +172,7 @@ func TestAuditSettings(t *testing.T) {
 		{"no person", []string{"--data", fx.data, "--token", admin}, 2, "--person"},
 		{"neo4j without a log", []string{"--person", "p-arthur", "--neo4j-uri", "bolt://db:7687", "--token", admin}, 2, "--audit-log"},
 		{"neo4j without keys", []string{"--person", "p-arthur", "--neo4j-uri", "bolt://db:7687", "--audit-log", filepath.Join(fx.data, "audit.log"), "--token", admin}, 2, "--pseudonym-key-file"},
+		{"neo4j without a token source", []string{"--person", "p-arthur", "--neo4j-uri", "bolt://db:7687", "--audit-log", filepath.Join(fx.data, "audit.log"), "--pseudonym-key-file", filepath.Join(fx.data, "pseudonym.key"), "--token", admin}, 2, "--token-key-file"},
 		{"missing log", []string{"--person", "p-arthur", "--data", fx.data, "--audit-log", filepath.Join(fx.data, "nope.log"), "--token", admin}, 3, "no such file"},
 		{"missing pseudonym key", []string{"--person", "p-arthur", "--data", fx.data, "--pseudonym-key-file", filepath.Join(fx.data, "nope.key"), "--token", admin}, 3, "nope.key"},
 	} {

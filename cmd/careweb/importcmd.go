@@ -23,7 +23,11 @@ every problem is listed with its file, line and column, and the exit code is
 3. Importing the same files again changes nothing (rows are upserted by id).
 Files are streamed (read twice: checked, then written in batches), so they
 may be larger than memory. A long import reports progress on stderr every
-2 s unless --quiet.`
+2 s unless --quiet.
+
+With --format fhir (chosen by itself for .json and .ndjson files and
+directories of them), PATHs are FHIR R4 Bundles or NDJSON bulk-export files,
+mapped as docs/data-format.md says; that import too is all or nothing.`
 
 func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdout, stderr io.Writer) error {
 	var lf logFlags
@@ -35,6 +39,8 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	var batchSize int
 	fs.BoolVar(&quiet, "quiet", false, "no progress reports on stderr")
 	fs.IntVar(&batchSize, "batch-size", carecsv.DefaultBatchSize, "rows per batch written to the store")
+	var ff importFormat
+	ff.register(fs)
 	if err := sf.register(fs, "./careweb-data"); err != nil {
 		return err
 	}
@@ -48,6 +54,11 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	}
 	if fs.NArg() == 0 {
 		return usageError{"import: no PATH given (a directory of CSV files, or CSV files)"}
+	}
+	if isFHIR, err := ff.fhir(fs.Args()); err != nil {
+		return err
+	} else if isFHIR {
+		return runImportFHIR(ctx, ff, lf, sf, quiet, fs.Args(), stdout, stderr)
 	}
 	if batchSize < 1 {
 		return usageError{fmt.Sprintf("--batch-size %d: want at least 1", batchSize)}

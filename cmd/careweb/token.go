@@ -153,9 +153,12 @@ func printDemoTokens(w io.Writer, af authFlags, sf storeFlags, addr string) erro
 		fmt.Fprintf(&b, "\n  %-12s %s (%s)\n  %s\n", s.role, s.subject, s.note, tok)
 	}
 	base := "http://" + addr
+	if strings.HasSuffix(addr, ":0") {
+		base = "http://<the address below>"
+	}
 	fmt.Fprintf(&b, "\nTry one with curl (here the carer):\n  curl -s %s/graphql -H 'Content-Type: application/json' -H 'Authorization: Bearer %s' -d '{\"query\":\"{ person(id: \\\"%s\\\") { name } }\"}'\n",
 		base, carer, demo.ShowcaseArthur)
-	fmt.Fprintf(&b, "In GraphiQL (%s/graphiql), open Headers at the bottom and paste:\n  {\"Authorization\": \"Bearer <token>\"}\n\n", base)
+	fmt.Fprintf(&b, "In GraphiQL (%s/graphiql), open Headers below the query and paste (here the carer; any token above works):\n  {\"Authorization\": \"Bearer %s\"}\n\n", base, carer)
 	_, err = io.WriteString(w, b.String())
 	return err
 }

@@ -52,7 +52,7 @@ type jwksServer struct {
 	body     []byte // when set, served instead of the keys
 }
 
-func newJWKSServer(t *testing.T) *jwksServer {
+func newJWKSServer(t testing.TB) *jwksServer {
 	s := &jwksServer{}
 	s.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.mu.Lock()
@@ -130,7 +130,7 @@ type oidcFixture struct {
 	keyA  *rsa.PrivateKey
 }
 
-func newOIDCFixture(t *testing.T, mutate func(*OIDCConfig)) *oidcFixture {
+func newOIDCFixture(t testing.TB, mutate func(*OIDCConfig)) *oidcFixture {
 	t.Helper()
 	f := &oidcFixture{jwks: newJWKSServer(t), clock: &clock{t: t0}, keyA: rsaKey(t)}
 	f.jwks.publish("a", "RS256", &f.keyA.PublicKey)

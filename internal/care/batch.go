@@ -187,14 +187,9 @@ func (b *Batch) Validate(existing KindLookup) error {
 	relIDs := make(map[string]bool, len(b.Relationships))
 	for i, r := range b.Relationships {
 		f := fmt.Sprintf("relationships[%d]", i)
-		if !checkID(&ps, f+".id", r.ID) {
+		if !checkNewID(&ps, f, r.ID, relIDs, "relationship") {
 			continue
 		}
-		if relIDs[r.ID] {
-			ps.Add(f+".id", r.ID, "duplicate relationship in this batch")
-			continue
-		}
-		relIDs[r.ID] = true
 		if _, ok := ParseRelType(string(r.Type)); !ok || RelType(strings.ToUpper(string(r.Type))) != r.Type {
 			ps.Add(f+".type", string(r.Type), "unknown relationship type: want one of CARES_FOR, INVOLVED_IN, WORKS_IN, LINKED_TO")
 			continue
@@ -233,14 +228,9 @@ func (b *Batch) Validate(existing KindLookup) error {
 	consentIDs := make(map[string]bool, len(b.Consents))
 	for i, c := range b.Consents {
 		f := fmt.Sprintf("consents[%d]", i)
-		if !checkID(&ps, f+".id", c.ID) {
+		if !checkNewID(&ps, f, c.ID, consentIDs, "consent record id") {
 			continue
 		}
-		if consentIDs[c.ID] {
-			ps.Add(f+".id", c.ID, "duplicate consent record id in this batch")
-			continue
-		}
-		consentIDs[c.ID] = true
 		checkRefKind(&ps, f+".person", c.Person, KindPerson, kindOf)
 		checkRefKind(&ps, f+".grantee", c.Grantee, KindCarer, kindOf)
 		if c.RecordedBy != "" {
@@ -261,14 +251,9 @@ func (b *Batch) Validate(existing KindLookup) error {
 	contactIDs := make(map[string]bool, len(b.Contacts))
 	for i, c := range b.Contacts {
 		f := fmt.Sprintf("contacts[%d]", i)
-		if !checkID(&ps, f+".id", c.ID) {
+		if !checkNewID(&ps, f, c.ID, contactIDs, "contact id") {
 			continue
 		}
-		if contactIDs[c.ID] {
-			ps.Add(f+".id", c.ID, "duplicate contact id in this batch")
-			continue
-		}
-		contactIDs[c.ID] = true
 		checkRefKind(&ps, f+".person", c.Person, KindPerson, kindOf)
 		checkRefKind(&ps, f+".professional", c.Professional, KindProfessional, kindOf)
 		if c.Organisation != "" {
@@ -284,14 +269,9 @@ func (b *Batch) Validate(existing KindLookup) error {
 	refIDs := make(map[string]bool, len(b.Referrals))
 	for i, r := range b.Referrals {
 		f := fmt.Sprintf("referrals[%d]", i)
-		if !checkID(&ps, f+".id", r.ID) {
+		if !checkNewID(&ps, f, r.ID, refIDs, "referral id") {
 			continue
 		}
-		if refIDs[r.ID] {
-			ps.Add(f+".id", r.ID, "duplicate referral id in this batch")
-			continue
-		}
-		refIDs[r.ID] = true
 		checkRefKind(&ps, f+".person", r.Person, KindPerson, kindOf)
 		for _, end := range []struct{ field, id string }{{".from", r.From}, {".to", r.To}} {
 			if k, ok := checkRef(&ps, f+end.field, end.id, kindOf); ok && k != KindProfessional && k != KindOrganisation {
@@ -344,6 +324,21 @@ func checkID(ps *Problems, field, id string) bool {
 		return true
 	}
 	return false
+}
+
+// checkNewID checks the id of record f and that no earlier record of its
+// kind in the batch (those in seen) had it; it reports whether the record
+// is worth checking further.
+func checkNewID(ps *Problems, f, id string, seen map[string]bool, what string) bool {
+	if !checkID(ps, f+".id", id) {
+		return false
+	}
+	if seen[id] {
+		ps.Add(f+".id", id, "duplicate %s in this batch", what)
+		return false
+	}
+	seen[id] = true
+	return true
 }
 
 func checkText(ps *Problems, field, s string) {

@@ -86,17 +86,38 @@ func (p *Pseudonymiser) ID(id string) string {
 
 // Node returns n with its id pseudonymised and its name replaced by that
 // pseudonym.
-func (p *Pseudonymiser) Node(n care.Node) care.Node {
-	n.ID = p.ID(n.ID)
-	n.Name = n.ID
-	return n
-}
+func (p *Pseudonymiser) Node(n care.Node) care.Node { return p.node(n, p.ID) }
 
 // Relationship returns r with its ends pseudonymised, its id re-derived or
 // pseudonymised, and its free text reduced to codes.
 func (p *Pseudonymiser) Relationship(r care.Relationship) care.Relationship {
+	return p.relationship(r, p.ID)
+}
+
+// Contact returns c with its ids pseudonymised and its setting reduced to
+// a code.
+func (p *Pseudonymiser) Contact(c care.Contact) care.Contact { return p.contact(c, p.ID) }
+
+// Referral returns r with its ids pseudonymised and its reason dropped.
+func (p *Pseudonymiser) Referral(r care.Referral) care.Referral { return p.referral(r, p.ID) }
+
+// Consent returns c with its ids pseudonymised.
+func (p *Pseudonymiser) Consent(c care.Consent) care.Consent { return p.consent(c, p.ID) }
+
+// The methods below take ref, the pseudonym of a node id, so that a
+// stream can remember those of the nodes that records refer to again and
+// again (the person, their professionals and organisations). The ids of
+// the records themselves are unique and always go to p.ID.
+
+func (p *Pseudonymiser) node(n care.Node, ref func(string) string) care.Node {
+	n.ID = ref(n.ID)
+	n.Name = n.ID
+	return n
+}
+
+func (p *Pseudonymiser) relationship(r care.Relationship, ref func(string) string) care.Relationship {
 	derived := r.ID == care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
-	r.From, r.To = p.ID(r.From), p.ID(r.To)
+	r.From, r.To = ref(r.From), ref(r.To)
 	if derived {
 		r.ID = care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
 	} else {
@@ -108,24 +129,20 @@ func (p *Pseudonymiser) Relationship(r care.Relationship) care.Relationship {
 	return r
 }
 
-// Contact returns c with its ids pseudonymised and its setting reduced to
-// a code.
-func (p *Pseudonymiser) Contact(c care.Contact) care.Contact {
-	c.ID, c.Person, c.Professional, c.Organisation = p.ID(c.ID), p.ID(c.Person), p.ID(c.Professional), p.ID(c.Organisation)
+func (p *Pseudonymiser) contact(c care.Contact, ref func(string) string) care.Contact {
+	c.ID, c.Person, c.Professional, c.Organisation = p.ID(c.ID), ref(c.Person), ref(c.Professional), ref(c.Organisation)
 	c.Setting = coded(c.Setting, Settings)
 	return c
 }
 
-// Referral returns r with its ids pseudonymised and its reason dropped.
-func (p *Pseudonymiser) Referral(r care.Referral) care.Referral {
-	r.ID, r.Person, r.From, r.To = p.ID(r.ID), p.ID(r.Person), p.ID(r.From), p.ID(r.To)
+func (p *Pseudonymiser) referral(r care.Referral, ref func(string) string) care.Referral {
+	r.ID, r.Person, r.From, r.To = p.ID(r.ID), ref(r.Person), ref(r.From), ref(r.To)
 	r.Reason = ""
 	return r
 }
 
-// Consent returns c with its ids pseudonymised.
-func (p *Pseudonymiser) Consent(c care.Consent) care.Consent {
-	c.ID, c.Person, c.Grantee, c.RecordedBy = p.ID(c.ID), p.ID(c.Person), p.ID(c.Grantee), p.ID(c.RecordedBy)
+func (p *Pseudonymiser) consent(c care.Consent, ref func(string) string) care.Consent {
+	c.ID, c.Person, c.Grantee, c.RecordedBy = p.ID(c.ID), ref(c.Person), ref(c.Grantee), ref(c.RecordedBy)
 	return c
 }
 
@@ -180,26 +197,42 @@ func Wrap(next care.Streamer, p *Pseudonymiser) *Streamer {
 // rewritten copy; the wrapped store's record is not modified.
 func (s *Streamer) EachPerson(ctx context.Context, fn func(*care.PersonRecord) error) error {
 	var out care.PersonRecord
+	// A person's records name the same professionals and organisations
+	// over and over: remembering their pseudonyms saves most of the HMACs.
+	// The memory is bounded; past the bound it starts again.
+	const remember = 1 << 16
+	seen := make(map[string]string, 1024)
+	ref := func(id string) string {
+		if v, ok := seen[id]; ok || id == "" {
+			return v
+		}
+		if len(seen) >= remember {
+			clear(seen)
+		}
+		v := s.p.ID(id)
+		seen[id] = v
+		return v
+	}
 	return s.next.EachPerson(ctx, func(in *care.PersonRecord) error {
-		out.Person = s.p.Node(in.Person)
+		out.Person = s.p.node(in.Person, ref)
 		out.Relationships = out.Relationships[:0]
 		for _, r := range in.Relationships {
-			out.Relationships = append(out.Relationships, s.p.Relationship(r))
+			out.Relationships = append(out.Relationships, s.p.relationship(r, ref))
 		}
 		slices.SortFunc(out.Relationships, compareRels)
 		out.Contacts = out.Contacts[:0]
 		for _, c := range in.Contacts {
-			out.Contacts = append(out.Contacts, s.p.Contact(c))
+			out.Contacts = append(out.Contacts, s.p.contact(c, ref))
 		}
 		slices.SortFunc(out.Contacts, func(a, b care.Contact) int { return order(a.Less(b), b.Less(a)) })
 		out.Referrals = out.Referrals[:0]
 		for _, r := range in.Referrals {
-			out.Referrals = append(out.Referrals, s.p.Referral(r))
+			out.Referrals = append(out.Referrals, s.p.referral(r, ref))
 		}
 		slices.SortFunc(out.Referrals, func(a, b care.Referral) int { return order(a.Less(b), b.Less(a)) })
 		out.Consents = out.Consents[:0]
 		for _, c := range in.Consents {
-			out.Consents = append(out.Consents, s.p.Consent(c))
+			out.Consents = append(out.Consents, s.p.consent(c, ref))
 		}
 		slices.SortFunc(out.Consents, func(a, b care.Consent) int { return order(a.Less(b), b.Less(a)) })
 		return fn(&out)

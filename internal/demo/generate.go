@@ -98,6 +98,11 @@ func (e *emitter) referral(r care.Referral) {
 	e.added()
 }
 
+func (e *emitter) consent(c care.Consent) {
+	e.b.Consents = append(e.b.Consents, c)
+	e.added()
+}
+
 // batch adds every write of b, nodes first.
 func (e *emitter) batch(b care.Batch) {
 	for _, n := range b.Nodes {
@@ -105,6 +110,9 @@ func (e *emitter) batch(b care.Batch) {
 	}
 	for _, r := range b.Relationships {
 		e.rel(r)
+	}
+	for _, c := range b.Consents {
+		e.consent(c)
 	}
 	for _, c := range b.Contacts {
 		e.contact(c)

@@ -408,3 +408,21 @@ type subscriberFunc func(ctx context.Context, person string) <-chan care.WebChan
 func (f subscriberFunc) Subscribe(ctx context.Context, person string) <-chan care.WebChange {
 	return f(ctx, person)
 }
+
+// The dataloaders' batch read records denials too.
+func TestBatchNodeReadRecordsDenials(t *testing.T) {
+	f := newFixture(t)
+	ns, err := f.st.Nodes(as(care.AccessCarer, demo.ShowcaseMargaret), []string{demo.ShowcaseArthur, demo.ShowcaseGeorge})
+	if err != nil || len(ns) != 1 || ns[0].ID != demo.ShowcaseArthur {
+		t.Fatalf("Nodes = %v, %v", ns, err)
+	}
+	var denied bool
+	for _, e := range f.audit.Events() {
+		if e.Person == demo.ShowcaseGeorge && e.Outcome == policy.Denied && e.Operation == policy.OpNode {
+			denied = true
+		}
+	}
+	if !denied {
+		t.Fatal("the denied read of p-george left no audit record")
+	}
+}

@@ -99,6 +99,12 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]care.Node, error) {
 			}
 			if ok {
 				keep = append(keep, id)
+				continue
+			}
+			// The batch path behind the dataloaders: a denial here is a
+			// denied read like any other, and is recorded.
+			if err := s.pl.audit(ctx, sc.p, OpNode, id, Grant{}, Denied); err != nil {
+				return nil, err
 			}
 		}
 	}

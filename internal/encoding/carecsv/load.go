@@ -534,6 +534,7 @@ func (c *checker) merge(ch *chunk, err error) {
 // batch is up to a batch of rows on their way to the store, with the line
 // of each item, so that the store's problems can be located.
 type batch struct {
+	seq   int // position in the stream, from 0
 	b     care.Batch
 	lines [numFiles][]int32
 	rows  [numFiles]int
@@ -543,7 +544,7 @@ type batch struct {
 // next returns an empty batch whose lists have the capacity b's needed,
 // so that a stream of batches of one file does not grow them row by row.
 func (b *batch) next() *batch {
-	nb := &batch{}
+	nb := &batch{seq: b.seq + 1}
 	nb.b.Nodes = make([]care.Node, 0, len(b.b.Nodes))
 	nb.b.Relationships = make([]care.Relationship, 0, len(b.b.Relationships))
 	nb.b.Contacts = make([]care.Contact, 0, len(b.b.Contacts))
@@ -700,9 +701,15 @@ func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) e
 	return nil
 }
 
-// locate rewrites the batch paths in err's problems ("contacts[16].person")
-// as file positions ("contacts.csv:17.person"). Errors without problems,
-// and paths it does not know, are returned unchanged.
+// streamField matches the paths of the store's problems: those of
+// Apply, and those of ApplyStream, which name the batch first
+// ("batch[3].contacts[16].person").
+var streamField = regexp.MustCompile(`^(?:batch\[(\d+)\]\.)?(nodes|relationships|contacts|referrals|consents)\[(\d+)\](.*)$`)
+
+// locate rewrites the paths in err's problems that name an item of b (the
+// seq'th batch of the stream) as file positions: "batch[3].contacts[16].person"
+// becomes "contacts.csv:60017.person". Errors without problems, and paths
+// it cannot place, are returned unchanged.
 func locate(err error, b *batch) error {
 	var e *care.Error
 	if b == nil || !errors.As(err, &e) || len(e.Problems) == 0 {
@@ -711,15 +718,17 @@ func locate(err error, b *batch) error {
 	out := *e
 	out.Problems = make([]care.Problem, len(e.Problems))
 	for i, p := range e.Problems {
-		if m := batchField.FindStringSubmatch(p.Field); m != nil {
-			f := slices.Index(lists[:], m[1])
-			idx, _ := strconv.Atoi(m[2])
+		if m := streamField.FindStringSubmatch(p.Field); m != nil && (m[1] == "" || m[1] == strconv.Itoa(b.seq)) {
+			f := slices.Index(lists[:], m[2])
+			idx, _ := strconv.Atoi(m[3])
 			if lines := b.lines[f]; idx < len(lines) {
-				p.Field = fmt.Sprintf("%s:%d%s", Files[f], lines[idx], columnOf(m[3]))
+				p.Field = fmt.Sprintf("%s:%d%s", Files[f], lines[idx], columnOf(m[4]))
 			}
 		}
 		out.Problems[i] = p
 	}
-	out.Message = "invalid CSV import"
+	if out.Code == care.Invalid {
+		out.Message = "invalid CSV import"
+	}
 	return &out
 }

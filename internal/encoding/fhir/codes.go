@@ -17,24 +17,24 @@ import (
 // taxonomy (US, used by Synthea), SNOMED CT occupations, and FHIR's own
 // practitioner-role code system.
 var roleCodes = map[string]care.Role{
-	"http://nucc.org/provider-taxonomy|208D00000X": care.RoleGP, // General Practice
-	"http://nucc.org/provider-taxonomy|207Q00000X": care.RoleGP, // Family Medicine
-	"http://nucc.org/provider-taxonomy|183500000X": care.RolePharmacist,
-	"http://nucc.org/provider-taxonomy|104100000X": care.RoleSocialWorker,
-	"http://nucc.org/provider-taxonomy|225100000X": care.RolePhysiotherapist, // Physical Therapist
-	"http://nucc.org/provider-taxonomy|225X00000X": care.RoleOccupationalTherapist,
-	"http://nucc.org/provider-taxonomy|235Z00000X": care.RoleSpeechLanguageTherapist,
-	"http://nucc.org/provider-taxonomy|133V00000X": care.RoleDietitian,
-	"http://nucc.org/provider-taxonomy|2084P0800X": care.RolePsychiatrist,
-	"http://snomed.info/sct|62247001":              care.RoleGP, // General practitioner
-	"http://snomed.info/sct|80584001":              care.RolePsychiatrist,
-	"http://snomed.info/sct|46255001":              care.RolePharmacist,
-	"http://snomed.info/sct|106328005":             care.RoleSocialWorker,
-	"http://snomed.info/sct|36682004":              care.RolePhysiotherapist,
-	"http://snomed.info/sct|80546007":              care.RoleOccupationalTherapist,
-	"http://snomed.info/sct|159026005":             care.RoleSpeechLanguageTherapist,
-	"http://snomed.info/sct|159033005":             care.RoleDietitian,
-	"http://snomed.info/sct|397897005":             care.RoleParamedic,
+	"http://nucc.org/provider-taxonomy|208D00000X":                       care.RoleGP, // General Practice
+	"http://nucc.org/provider-taxonomy|207Q00000X":                       care.RoleGP, // Family Medicine
+	"http://nucc.org/provider-taxonomy|183500000X":                       care.RolePharmacist,
+	"http://nucc.org/provider-taxonomy|104100000X":                       care.RoleSocialWorker,
+	"http://nucc.org/provider-taxonomy|225100000X":                       care.RolePhysiotherapist, // Physical Therapist
+	"http://nucc.org/provider-taxonomy|225X00000X":                       care.RoleOccupationalTherapist,
+	"http://nucc.org/provider-taxonomy|235Z00000X":                       care.RoleSpeechLanguageTherapist,
+	"http://nucc.org/provider-taxonomy|133V00000X":                       care.RoleDietitian,
+	"http://nucc.org/provider-taxonomy|2084P0800X":                       care.RolePsychiatrist,
+	"http://snomed.info/sct|62247001":                                    care.RoleGP, // General practitioner
+	"http://snomed.info/sct|80584001":                                    care.RolePsychiatrist,
+	"http://snomed.info/sct|46255001":                                    care.RolePharmacist,
+	"http://snomed.info/sct|106328005":                                   care.RoleSocialWorker,
+	"http://snomed.info/sct|36682004":                                    care.RolePhysiotherapist,
+	"http://snomed.info/sct|80546007":                                    care.RoleOccupationalTherapist,
+	"http://snomed.info/sct|159026005":                                   care.RoleSpeechLanguageTherapist,
+	"http://snomed.info/sct|159033005":                                   care.RoleDietitian,
+	"http://snomed.info/sct|397897005":                                   care.RoleParamedic,
 	"http://terminology.hl7.org/CodeSystem/practitioner-role|pharmacist": care.RolePharmacist,
 }
 

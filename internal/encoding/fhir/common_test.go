@@ -2,8 +2,8 @@ package fhir_test
 
 import (
 	"bytes"
-	"context"
 	"compress/gzip"
+	"context"
 	"io"
 	"strings"
 	"testing"
@@ -76,8 +76,8 @@ func gzipped(t *testing.T, name, body string) fhir.Source {
 // census counts what a store holds.
 type census struct {
 	People, Carers, Professionals, Organisations int
-	CaresFor, InvolvedIn, WorksIn, LinkedTo     int
-	Contacts, Referrals                         int
+	CaresFor, InvolvedIn, WorksIn, LinkedTo      int
+	Contacts, Referrals                          int
 }
 
 func takeCensus(t *testing.T, st care.Streamer) census {
@@ -155,11 +155,20 @@ func snapshot(t *testing.T, st care.Streamer) string {
 }
 
 // reimportUnchanged imports paths again and checks nothing changed.
-func reimportUnchanged(t *testing.T, st care.Store, paths ...string) {
+func reimportUnchanged(t *testing.T, st care.Store, opt fhir.Options, paths ...string) {
 	t.Helper()
 	before := snapshot(t, st)
-	load(t, st, paths...)
+	loadOpt(t, st, opt, paths...)
 	if after := snapshot(t, st); after != before {
 		t.Errorf("importing %v again changed the store", paths)
 	}
+}
+
+func openStoreB(b *testing.B) *embedded.Store {
+	b.Helper()
+	st, err := embedded.Open(b.TempDir(), embedded.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return st
 }

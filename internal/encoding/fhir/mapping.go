@@ -68,6 +68,8 @@ type mapper struct {
 	roleEnds map[*resource]roleEnds
 	// teams are each CareTeam's professionals, resolved once.
 	teams map[*resource]teamMembers
+	// paths are the item-field → element maps items share (see shared).
+	paths map[string]map[string]string
 }
 
 type roleEnds struct {
@@ -93,17 +95,14 @@ type teamMembers struct {
 
 func newMapper(ix *index, ps *care.Problems, sum *Summary, opt Options) *mapper {
 	return &mapper{ix: ix, ps: ps, sum: sum, opt: opt, locs: map[string][]itemLoc{}, rels: map[string]int{},
-		roles: map[string]care.Role{}, roleEnds: map[*resource]roleEnds{}, teams: map[*resource]teamMembers{}}
+		roles: map[string]care.Role{}, roleEnds: map[*resource]roleEnds{}, teams: map[*resource]teamMembers{},
+		paths: map[string]map[string]string{}}
 }
 
 func (m *mapper) run() {
-	// Roles first: a professional's node takes the role of its
-	// PractitionerRole, which may come later in the import.
-	for _, r := range m.ix.list {
-		if pr, ok := r.body.(*practitionerRole); ok {
-			m.practitionerRole(r, pr)
-		}
-	}
+	// A professional takes the role of its PractitionerRole, which may
+	// come later in the import: roles are set once everything is mapped.
+	var professionals []int
 	for _, r := range m.ix.list {
 		switch v := r.body.(type) {
 		case *patient:
@@ -111,11 +110,8 @@ func (m *mapper) run() {
 		case *relatedPerson:
 			m.relatedPerson(r, v)
 		case *practitioner:
-			role, ok := m.roles[r.key()]
-			if !ok {
-				role = roleOf(qualifications(v))
-			}
-			m.node(r, care.Node{Kind: care.KindProfessional, Name: nameOf(v.Name), Role: role})
+			professionals = append(professionals, len(m.b.Nodes))
+			m.node(r, care.Node{Kind: care.KindProfessional, Name: nameOf(v.Name), Role: roleOf(qualifications(v))})
 		case *practitionerRole:
 			m.worksIn(r, v)
 		case *organization:
@@ -132,10 +128,28 @@ func (m *mapper) run() {
 			m.referralRequest(r, v)
 		}
 	}
+	for _, i := range professionals {
+		if role, ok := m.roles[m.b.Nodes[i].ID]; ok {
+			m.b.Nodes[i].Role = role
+		}
+	}
 }
 
 func (m *mapper) loc(list string, r *resource, paths map[string]string) {
 	m.locs[list] = append(m.locs[list], itemLoc{at: r.at, paths: paths})
+}
+
+// shared returns the paths map made by mk for key, making it once: items
+// mapped alike share one map, so a million contacts do not hold a million.
+// Every map gets "id": "id".
+func (m *mapper) shared(key string, mk func() map[string]string) map[string]string {
+	if p, ok := m.paths[key]; ok {
+		return p
+	}
+	p := mk()
+	p["id"] = "id"
+	m.paths[key] = p
+	return p
 }
 
 var nodePaths = map[string]string{"id": "id", "kind": "resourceType", "name": "name", "locality": "address"}
@@ -165,7 +179,6 @@ func (m *mapper) rel(r *resource, x care.Relationship, paths map[string]string) 
 	}
 	m.rels[x.ID] = len(m.b.Relationships)
 	m.b.Relationships = append(m.b.Relationships, x)
-	paths["id"] = "id"
 	m.loc(listRels, r, paths)
 }
 
@@ -217,7 +230,7 @@ func (m *mapper) professional(t target) (target, bool) {
 	if t.typ != typePractitionerRole {
 		return t, true
 	}
-	e := m.roleEnds[t.r]
+	e := m.ends(t.r)
 	return e.pract, e.practSt == refOK
 }
 
@@ -228,7 +241,7 @@ func (m *mapper) endpoint(t target) (target, bool) {
 	if t.typ != typePractitionerRole {
 		return t, true
 	}
-	e := m.roleEnds[t.r]
+	e := m.ends(t.r)
 	if e.practSt == refOK {
 		return e.pract, true
 	}
@@ -250,29 +263,36 @@ func (m *mapper) voided(r *resource, status string, statuses ...string) bool {
 	return false
 }
 
-func (m *mapper) practitionerRole(r *resource, pr *practitionerRole) {
+// ends resolves a PractitionerRole's practitioner and organisation, once
+// however many references use the role, and notes the practitioner's role.
+func (m *mapper) ends(r *resource) roleEnds {
+	if e, done := m.roleEnds[r]; done {
+		return e
+	}
+	pr := r.body.(*practitionerRole)
 	var e roleEnds
 	e.pract, e.practSt = m.resolve(pr.Practitioner, r.at+".practitioner", specPractitioner)
 	e.org, e.orgSt = m.resolve(pr.Organization, r.at+".organization", specOrganization)
 	m.roleEnds[r] = e
 	role := roleOf(pr.Code, pr.Specialty)
 	if e.practSt != refOK || role == care.RoleOther {
-		return
+		return e
 	}
 	if e.pract.r == nil {
 		m.skipped(r, "PractitionerRole whose Practitioner is not in this import: its role is not set")
-		return
+		return e
 	}
 	// A practitioner with several roles takes the first one CareWeb
-	// recognises, in the order the files were read.
+	// recognises, in the order the roles are met.
 	if _, set := m.roles[e.pract.key()]; !set {
 		m.roles[e.pract.key()] = role
 	}
+	return e
 }
 
 // worksIn maps a PractitionerRole with an organisation to WORKS_IN.
 func (m *mapper) worksIn(r *resource, pr *practitionerRole) {
-	e := m.roleEnds[r]
+	e := m.ends(r)
 	span, ok := m.span(pr.Period, r.at+".period")
 	if !ok || e.practSt == refBad || e.orgSt == refBad {
 		return
@@ -284,7 +304,9 @@ func (m *mapper) worksIn(r *resource, pr *practitionerRole) {
 		m.skipped(r, "PractitionerRole without an organization: no WORKS_IN")
 	default:
 		m.rel(r, care.Relationship{ID: "WORKS_IN:" + r.key(), Type: care.WorksIn, From: e.pract.key(), To: e.org.key(), Span: span},
-			map[string]string{"from": "practitioner", "to": "organization", "type": "practitioner", "end": "period.end"})
+			m.shared("WORKS_IN", func() map[string]string {
+				return map[string]string{"from": "practitioner", "to": "organization", "type": "practitioner", "end": "period.end"}
+			}))
 	}
 }
 
@@ -312,7 +334,9 @@ func (m *mapper) relatedPerson(r *resource, rp *relatedPerson) {
 	}
 	m.rel(r, care.Relationship{ID: "CARES_FOR:" + r.key(), Type: care.CaresFor, From: r.key(), To: pt.key(), Span: span,
 		Relation: relationOf(rp.Relationship)},
-		map[string]string{"from": "id", "to": "patient", "type": "patient", "end": "period.end", "relationship": "relationship"})
+		m.shared("CARES_FOR", func() map[string]string {
+			return map[string]string{"from": "id", "to": "patient", "type": "patient", "end": "period.end", "relationship": "relationship"}
+		}))
 }
 
 // encounter maps an Encounter to a contact. Its practitioner is the
@@ -343,8 +367,10 @@ func (m *mapper) encounter(r *resource, e *encounter) {
 		if pp := isPrimaryPerformer(p.Type); chosen < 0 || pp && !primary {
 			chosen, primary, prof = i, pp, pt
 			roleOrg = target{}
-			if t.typ == typePractitionerRole && m.roleEnds[t.r].orgSt == refOK {
-				roleOrg = m.roleEnds[t.r].org
+			if t.typ == typePractitionerRole {
+				if e := m.ends(t.r); e.orgSt == refOK {
+					roleOrg = e.org
+				}
 			}
 		}
 	}
@@ -374,14 +400,18 @@ func (m *mapper) encounter(r *resource, e *encounter) {
 	}
 	mode, setting := modeAndSetting(e.Class, e.Type)
 	c := care.Contact{ID: r.key(), Person: subj.key(), Professional: prof.key(), At: at, Mode: mode, Setting: setting}
-	paths := map[string]string{"id": "id", "person": "subject", "professional": fmt.Sprintf("participant[%d].individual", chosen),
-		"at": "period.start", "mode": "class", "setting": "class"}
+	participant := fmt.Sprintf("participant[%d].individual", chosen)
+	orgPath := ""
 	switch {
 	case ost == refOK:
-		c.Organisation, paths["organisation"] = org.key(), "serviceProvider"
+		c.Organisation, orgPath = org.key(), "serviceProvider"
 	case roleOrg.typ != "":
-		c.Organisation, paths["organisation"] = roleOrg.key(), fmt.Sprintf("participant[%d].individual", chosen)
+		c.Organisation, orgPath = roleOrg.key(), participant
 	}
+	paths := m.shared("contact|"+participant+"|"+orgPath, func() map[string]string {
+		return map[string]string{"person": "subject", "professional": participant, "organisation": orgPath,
+			"at": "period.start", "mode": "class", "setting": "class"}
+	})
 	m.b.Contacts = append(m.b.Contacts, c)
 	m.loc(listContacts, r, paths)
 }
@@ -506,7 +536,9 @@ func (m *mapper) episodeOfCare(r *resource, e *episodeOfCare) {
 func (m *mapper) involved(r *resource, person target, personPath string, mem member) {
 	m.rel(r, care.Relationship{ID: "INVOLVED_IN:" + r.key() + ":" + mem.prof.key(), Type: care.InvolvedIn,
 		From: mem.prof.key(), To: person.key(), Span: mem.span, Role: mem.role, Coordinator: mem.coord},
-		map[string]string{"from": mem.path, "to": personPath, "type": mem.path, "end": mem.when + ".end", "role": mem.path})
+		m.shared("INVOLVED_IN|"+mem.path+"|"+personPath+"|"+mem.when, func() map[string]string {
+			return map[string]string{"from": mem.path, "to": personPath, "type": mem.path, "end": mem.when + ".end", "role": mem.path}
+		}))
 }
 
 // referralIn is what a ServiceRequest or ReferralRequest says about a
@@ -597,8 +629,9 @@ func (m *mapper) referral(r *resource, in referralIn) {
 	default:
 		m.b.Referrals = append(m.b.Referrals, care.Referral{ID: r.key(), Person: subj.key(), From: from.key(), To: to.key(),
 			At: at, Reason: reasonText(in.reason)})
-		m.loc(listReferrals, r, map[string]string{"id": "id", "person": "subject", "from": in.reqPath, "to": perfPath,
-			"at": "authoredOn", "reason": "reasonCode"})
+		m.loc(listReferrals, r, m.shared("referral|"+in.reqPath+"|"+perfPath, func() map[string]string {
+			return map[string]string{"person": "subject", "from": in.reqPath, "to": perfPath, "at": "authoredOn", "reason": "reasonCode"}
+		}))
 	}
 }
 

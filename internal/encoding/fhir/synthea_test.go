@@ -24,28 +24,28 @@ func TestSyntheaEmbedded(t *testing.T) {
 	st := openStore(t)
 	im := load(t, st, syntheaDir)
 	checkSynthea(t, st, im)
-	reimportUnchanged(t, st, syntheaDir)
+	reimportUnchanged(t, st, fhir.Options{}, syntheaDir)
 }
 
 func TestSyntheaNeo4j(t *testing.T) {
 	st := neo4jtest.Open(t)
 	im := load(t, st, syntheaDir)
 	checkSynthea(t, st, im)
-	reimportUnchanged(t, st, syntheaDir)
+	reimportUnchanged(t, st, fhir.Options{}, syntheaDir)
 }
 
 func TestSyntheaConditionalEmbedded(t *testing.T) {
 	st := openStore(t)
 	im := load(t, st, conditionalDir)
 	checkConditional(t, st, im)
-	reimportUnchanged(t, st, conditionalDir)
+	reimportUnchanged(t, st, fhir.Options{}, conditionalDir)
 }
 
 func TestSyntheaConditionalNeo4j(t *testing.T) {
 	st := neo4jtest.Open(t)
 	im := load(t, st, conditionalDir)
 	checkConditional(t, st, im)
-	reimportUnchanged(t, st, conditionalDir)
+	reimportUnchanged(t, st, fhir.Options{}, conditionalDir)
 }
 
 // Both sets in one store. Synthea's organisation ids are name-based

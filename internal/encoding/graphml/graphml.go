@@ -103,9 +103,27 @@ func (e *encoder) str(s string) {
 // text writes s escaped for XML text and attribute values alike (quotes
 // included); characters XML cannot hold become U+FFFD.
 func (e *encoder) text(s string) {
-	if e.err == nil {
-		e.err = xml.EscapeText(e.w, []byte(s))
+	if e.err != nil {
+		return
 	}
+	if plain(s) {
+		_, e.err = e.w.WriteString(s)
+		return
+	}
+	e.buf = append(e.buf[:0], s...)
+	e.err = xml.EscapeText(e.w, e.buf)
+}
+
+// plain reports whether s is printable ASCII that needs no escaping: most
+// ids, codes and dates, written without a copy.
+func plain(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '<' || c == '>' || c == '&' || c == '"' || c == '\'' {
+			return false
+		}
+	}
+	return true
 }
 
 func (e *encoder) header(opt graphview.Options) {
@@ -135,8 +153,39 @@ func (e *encoder) data(indent string, k key, value string) {
 	if value == "" {
 		return
 	}
-	e.str(indent + `<data key="` + k.id + `">`)
+	e.str(indent)
+	e.str(`<data key="`)
+	e.str(k.id)
+	e.str(`">`)
 	e.text(value)
+	e.str("</data>\n")
+}
+
+// date writes a <data> element for day d, or nothing for an open end.
+func (e *encoder) date(k key, d care.Date) {
+	if d.IsOpen() || e.err != nil {
+		return
+	}
+	e.str(`      <data key="`)
+	e.str(k.id)
+	e.str(`">`)
+	y, m, day := d.Time().Date()
+	e.buf = append(e.buf[:0], byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
+	_, e.err = e.w.Write(e.buf)
+	e.str("</data>\n")
+}
+
+// count writes a <data> element for an integer.
+func (e *encoder) count(k key, n int) {
+	if e.err != nil {
+		return
+	}
+	e.str(`      <data key="`)
+	e.str(k.id)
+	e.str(`">`)
+	e.buf = strconv.AppendInt(e.buf[:0], int64(n), 10)
+	_, e.err = e.w.Write(e.buf)
 	e.str("</data>\n")
 }
 
@@ -168,8 +217,8 @@ func (e *encoder) Edge(x *graphview.Edge) error {
 	e.text(x.Target)
 	e.str("\">\n")
 	e.data("      ", kType, x.Type)
-	e.data("      ", kStart, x.Span.From.String())
-	e.data("      ", kEnd, x.Span.To.String())
+	e.date(kStart, x.Span.From)
+	e.date(kEnd, x.Span.To)
 	switch x.Type {
 	case string(care.CaresFor):
 		e.data("      ", kRelation, x.Relation)
@@ -180,12 +229,10 @@ func (e *encoder) Edge(x *graphview.Edge) error {
 	case string(care.LinkedTo):
 		e.data("      ", kChannel, x.Channel)
 	case graphview.Contact:
-		e.buf = strconv.AppendInt(e.buf[:0], int64(x.Contacts), 10)
-		e.data("      ", kContacts, string(e.buf))
+		e.count(kContacts, x.Contacts)
 		e.data("      ", kEdgeOrg, x.Organisation)
 	case graphview.Referral:
-		e.buf = strconv.AppendInt(e.buf[:0], int64(x.Referrals), 10)
-		e.data("      ", kReferrals, string(e.buf))
+		e.count(kReferrals, x.Referrals)
 		e.data("      ", kPerson, x.Person)
 	}
 	e.str("    </edge>\n")

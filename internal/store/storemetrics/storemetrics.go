@@ -25,7 +25,10 @@ type Store struct {
 	duration *prometheus.HistogramVec
 }
 
-var _ Backend = (*Store)(nil)
+var (
+	_ Backend         = (*Store)(nil)
+	_ care.BulkWriter = (*Store)(nil)
+)
 
 // Wrap instruments next, registering its collectors on reg. backend labels
 // the series ("embedded", "neo4j").
@@ -63,6 +66,17 @@ func (s *Store) track(op string) func(*error) {
 func (s *Store) Apply(ctx context.Context, b care.Batch) (r care.ApplyResult, err error) {
 	defer s.track("apply")(&err)
 	return s.next.Apply(ctx, b)
+}
+
+// ApplyStream passes a streamed import to the store (care.BulkWriter),
+// which both stores take.
+func (s *Store) ApplyStream(ctx context.Context, next func() (care.Batch, error)) (r care.ApplyResult, err error) {
+	defer s.track("apply_stream")(&err)
+	bw, ok := s.next.(care.BulkWriter)
+	if !ok {
+		return care.ApplyResult{}, care.Errorf(care.Internal, "this store takes no streamed imports")
+	}
+	return bw.ApplyStream(ctx, next)
 }
 
 func (s *Store) Node(ctx context.Context, id string) (n care.Node, err error) {

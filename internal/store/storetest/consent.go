@@ -54,18 +54,10 @@ func fmtConsent(c care.Consent) string {
 
 func equalConsents(t *testing.T, what string, got, want []care.Consent) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s = %q, want %q", what, consentIDs(got), consentIDs(want))
-		return
-	}
-	for i := range got {
-		g, w := got[i], want[i]
-		if !sameInstant(g.RecordedAt, w.RecordedAt) || g.RecordedAt.Nanosecond() != w.RecordedAt.Nanosecond() ||
-			g.ID != w.ID || g.Person != w.Person || g.Grantee != w.Grantee || g.Basis != w.Basis ||
-			g.Decision != w.Decision || g.Span != w.Span || g.RecordedBy != w.RecordedBy {
-			t.Errorf("%s[%d] = %s, want %s", what, i, fmtConsent(g), fmtConsent(w))
-		}
-	}
+	equalRecords(t, what, got, want, consentIDs, func(g, w care.Consent) bool {
+		return sameInstant(g.RecordedAt, w.RecordedAt) && g.ID == w.ID && g.Person == w.Person && g.Grantee == w.Grantee &&
+			g.Basis == w.Basis && g.Decision == w.Decision && g.Span == w.Span && g.RecordedBy == w.RecordedBy
+	}, fmtConsent)
 }
 
 // consentsOf reads a person's records, failing the test on an error.

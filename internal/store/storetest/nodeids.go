@@ -6,51 +6,43 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// testListNodesIDs checks NodeQuery.IDs: the list is restricted to those
-// nodes before anything else applies, so filters, order, cursors and
-// TotalCount all work within the set.
-func testListNodesIDs(t *testing.T, s care.Store, fx fixture) {
+// Some of the fixture's nodes, out of order, with a repeat and ids of no
+// node (or of a contact and a relationship, which are not nodes), and
+// their ids by id and by name.
+var (
+	someIDs    = []string{"pr-social", "c-dau", "nobody", "p-cyd", "o-hospital", "p-ada", "pr-green", "c-dau", "k01", "l-green-nurse", "pr-patel", "o-surgery"}
+	someByID   = []string{"c-dau", "o-hospital", "o-surgery", "p-ada", "p-cyd", "pr-green", "pr-patel", "pr-social"}
+	someByName = []string{"p-ada", "p-cyd", "c-dau", "pr-green", "o-hospital", "pr-patel", "o-surgery", "pr-social"}
+)
+
+// idsCases are testListNodes' cases for NodeQuery.IDs: the list is
+// restricted to those nodes before anything else applies, so every
+// filter and the order work within the set.
+func idsCases(fx fixture) []listCase {
 	w := func(win care.Window) *care.Window { return &win }
-	// Out of order, with a repeat and ids of no node (or of a contact and
-	// a relationship, which are not nodes).
-	some := []string{"pr-social", "c-dau", "nobody", "p-cyd", "o-hospital", "p-ada", "pr-green", "c-dau", "k01", "l-green-nurse", "pr-patel", "o-surgery"}
-	someByID := []string{"c-dau", "o-hospital", "o-surgery", "p-ada", "p-cyd", "pr-green", "pr-patel", "pr-social"}
-	someByName := []string{"p-ada", "p-cyd", "c-dau", "pr-green", "o-hospital", "pr-patel", "o-surgery", "pr-social"}
-	cases := []struct {
-		name string
-		q    care.NodeQuery
-		want []string
-	}{
-		{"Nil", care.NodeQuery{IDs: nil}, fx.allNodeIDs()},
-		{"Empty", care.NodeQuery{IDs: []string{}}, nil},
-		{"Unknown", care.NodeQuery{IDs: []string{"nobody", "k01"}}, nil},
-		{"One", care.NodeQuery{IDs: []string{"p-bob"}}, []string{"p-bob"}},
-		{"Some", care.NodeQuery{IDs: some}, someByID},
-		{"SomeByName", care.NodeQuery{IDs: some, Sort: care.SortByName}, someByName},
-		{"All", care.NodeQuery{IDs: fx.allNodeIDs()}, fx.allNodeIDs()},
-		{"AndKinds", care.NodeQuery{IDs: some, Kinds: []care.Kind{care.KindProfessional, care.KindCarer}}, []string{"c-dau", "pr-green", "pr-patel", "pr-social"}},
-		{"AndRole", care.NodeQuery{IDs: some, Role: care.RoleGP}, []string{"pr-green"}},
-		{"AndSector", care.NodeQuery{IDs: some, Sector: care.SectorPrimaryCare}, []string{"o-surgery", "pr-green", "pr-patel"}},
-		{"AndOrganisation", care.NodeQuery{IDs: []string{"pr-green", "pr-social"}, Organisation: "o-surgery"}, []string{"pr-green"}},
+	some := someIDs
+	return []listCase{
+		{"IDs/Nil", care.NodeQuery{IDs: nil}, fx.allNodeIDs()},
+		{"IDs/Empty", care.NodeQuery{IDs: []string{}}, nil},
+		{"IDs/Unknown", care.NodeQuery{IDs: []string{"nobody", "k01"}}, nil},
+		{"IDs/One", care.NodeQuery{IDs: []string{"p-bob"}}, []string{"p-bob"}},
+		{"IDs/Some", care.NodeQuery{IDs: some}, someByID},
+		{"IDs/SomeByName", care.NodeQuery{IDs: some, Sort: care.SortByName}, someByName},
+		{"IDs/All", care.NodeQuery{IDs: fx.allNodeIDs()}, fx.allNodeIDs()},
+		{"IDs/AndKinds", care.NodeQuery{IDs: some, Kinds: []care.Kind{care.KindProfessional, care.KindCarer}}, []string{"c-dau", "pr-green", "pr-patel", "pr-social"}},
+		{"IDs/AndRole", care.NodeQuery{IDs: some, Role: care.RoleGP}, []string{"pr-green"}},
+		{"IDs/AndSector", care.NodeQuery{IDs: some, Sector: care.SectorPrimaryCare}, []string{"o-surgery", "pr-green", "pr-patel"}},
+		{"IDs/AndOrganisation", care.NodeQuery{IDs: []string{"pr-green", "pr-social"}, Organisation: "o-surgery"}, []string{"pr-green"}},
 		// p-bob has the name too, but is not in the set.
-		{"AndName", care.NodeQuery{IDs: some, NameContains: "HALE"}, []string{"p-cyd"}},
-		{"AndActiveIn", care.NodeQuery{IDs: some, ActiveIn: w(asOf(2010, 6, 1))}, []string{"o-hospital"}},
+		{"IDs/AndName", care.NodeQuery{IDs: some, NameContains: "HALE"}, []string{"p-cyd"}},
+		{"IDs/AndActiveIn", care.NodeQuery{IDs: some, ActiveIn: w(asOf(2010, 6, 1))}, []string{"o-hospital"}},
 	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			q := tc.q
-			q.Page.First = care.MaxPageSize
-			page, err := s.ListNodes(t.Context(), q)
-			if err != nil {
-				t.Fatalf("ListNodes: %v", err)
-			}
-			equalIDs(t, "nodes", nodeIDs(page.Nodes), tc.want)
-			if page.Info.TotalCount != len(tc.want) || page.Info.HasNextPage || page.Info.HasPreviousPage {
-				t.Errorf("info = %+v, want total %d and no other pages", page.Info, len(tc.want))
-			}
-			checkNodeCursors(t, page, q.Sort)
-		})
-	}
+}
+
+// testListNodesIDs pages through a list restricted by NodeQuery.IDs:
+// cursors and TotalCount work within the set.
+func testListNodesIDs(t *testing.T, s care.Store, fx fixture) {
+	some := someIDs
 	// Paging walks the restricted set only, both ways, in both orders.
 	for _, order := range []struct {
 		sort care.SortOrder

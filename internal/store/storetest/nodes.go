@@ -83,11 +83,7 @@ func testListNodes(t *testing.T, s care.Store, fx fixture) {
 	byName := []string{"p-ada", "p-bob", "p-cyd", "c-dau", "o-social", "o-community", "c-nei", "pr-green",
 		"o-hospital", "pr-nurse", "pr-patel", "o-surgery", "pr-social", "pr-other"}
 	w := func(win care.Window) *care.Window { return &win }
-	cases := []struct {
-		name string
-		q    care.NodeQuery
-		want []string
-	}{
+	cases := []listCase{
 		{"All", care.NodeQuery{}, all},
 		{"SortID", care.NodeQuery{Sort: care.SortByID}, all},
 		// Folded case: "bob hale" (p-cyd) ties with "Bob Hale" (p-bob) and
@@ -130,6 +126,7 @@ func testListNodes(t *testing.T, s care.Store, fx fixture) {
 		{"ActiveIn/Ended", care.NodeQuery{Kinds: []care.Kind{care.KindCarer, care.KindPerson}, ActiveIn: w(asOf(2024, 6, 1))}, []string{"c-dau", "p-ada", "p-bob"}},
 		{"ActiveIn/Always", care.NodeQuery{Kinds: []care.Kind{care.KindPerson}, ActiveIn: w(care.Always)}, []string{"p-ada", "p-bob"}},
 	}
+	cases = append(cases, idsCases(fx)...)
 	for _, tc := range cases {
 		t.Run("Filter/"+tc.name, func(t *testing.T) {
 			q := tc.q
@@ -154,6 +151,13 @@ func testListNodes(t *testing.T, s care.Store, fx fixture) {
 		})
 	}
 	t.Run("Page", func(t *testing.T) { testListNodesPaging(t, s, all, byName) })
+}
+
+// listCase is one ListNodes query over the fixture and the ids it lists.
+type listCase struct {
+	name string
+	q    care.NodeQuery
+	want []string
 }
 
 // checkNodeCursors checks that every cursor is the shared encoding of its

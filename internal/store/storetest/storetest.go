@@ -344,33 +344,35 @@ func sameInstant(got, want time.Time) bool {
 	return got.Equal(want) && got.Location() == time.UTC
 }
 
-func equalContacts(t *testing.T, what string, got, want []care.Contact) {
+// equalRecords compares two lists of timed records: by id list when the
+// lengths differ, else record by record, with same saying whether two
+// records are equal and show printing one.
+func equalRecords[T any](t *testing.T, what string, got, want []T, ids func([]T) []string, same func(g, w T) bool, show func(T) string) {
 	t.Helper()
 	if len(got) != len(want) {
-		t.Errorf("%s = %q, want %q", what, contactIDs(got), contactIDs(want))
+		t.Errorf("%s = %q, want %q", what, ids(got), ids(want))
 		return
 	}
 	for i := range got {
-		g, w := got[i], want[i]
-		if !sameInstant(g.At, w.At) || g.ID != w.ID || g.Person != w.Person || g.Professional != w.Professional ||
-			g.Organisation != w.Organisation || g.Mode != w.Mode || g.Setting != w.Setting {
-			t.Errorf("%s[%d] = %s, want %s", what, i, fmtContact(g), fmtContact(w))
+		if !same(got[i], want[i]) {
+			t.Errorf("%s[%d] = %s, want %s", what, i, show(got[i]), show(want[i]))
 		}
 	}
 }
 
+func equalContacts(t *testing.T, what string, got, want []care.Contact) {
+	t.Helper()
+	equalRecords(t, what, got, want, contactIDs, func(g, w care.Contact) bool {
+		return sameInstant(g.At, w.At) && g.ID == w.ID && g.Person == w.Person && g.Professional == w.Professional &&
+			g.Organisation == w.Organisation && g.Mode == w.Mode && g.Setting == w.Setting
+	}, fmtContact)
+}
+
 func equalReferrals(t *testing.T, what string, got, want []care.Referral) {
 	t.Helper()
-	if len(got) != len(want) {
-		t.Errorf("%s = %q, want %q", what, referralIDs(got), referralIDs(want))
-		return
-	}
-	for i := range got {
-		g, w := got[i], want[i]
-		if !sameInstant(g.At, w.At) || g.ID != w.ID || g.Person != w.Person || g.From != w.From || g.To != w.To || g.Reason != w.Reason {
-			t.Errorf("%s[%d] = %s, want %s", what, i, fmtReferral(g), fmtReferral(w))
-		}
-	}
+	equalRecords(t, what, got, want, referralIDs, func(g, w care.Referral) bool {
+		return sameInstant(g.At, w.At) && g.ID == w.ID && g.Person == w.Person && g.From == w.From && g.To == w.To && g.Reason == w.Reason
+	}, fmtReferral)
 }
 
 func fmtSpan(s care.Span) string {

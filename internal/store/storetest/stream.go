@@ -261,9 +261,9 @@ func testApplyStreamFailure(t *testing.T, s care.Store) {
 		at      func(i int) (*care.Batch, error)
 		cancel  bool // cancel the context while serving batch 2
 		code    care.Code
-		field   string // for Invalid
+		field   string   // for Invalid
 		mention []string // in the message, for other codes
-		is      error  // errors.Is the returned error
+		is      error    // errors.Is the returned error
 	}{
 		{name: "Invalid", code: care.Invalid, field: "batch[2].contacts[5].person",
 			at: with(func(b *care.Batch) { b.Contacts[5].Person = "pr-s1" })},
