@@ -108,6 +108,18 @@ else
   echo "FAIL: FuzzVerify found a failing input (saved under internal/auth/testdata/fuzz/)" >&2
   rc=1
 fi
+# The GraphQL entry point, wired as serve wires it (FuzzGraphQL: any body,
+# signed in or not, gets a JSON answer with coded errors; no panic, no
+# INTERNAL, no 5xx). Longer locally:
+#   go test -run '^$' -fuzz '^FuzzGraphQL$' -fuzztime 5m ./cmd/careweb
+say "fuzz: GraphQL entry point (FuzzGraphQL, 10s)"
+if go test -run '^$' -fuzz '^FuzzGraphQL$' -fuzztime 10s ./cmd/careweb > test-artifacts/fuzz-graphql.log 2>&1; then
+  tail -n 3 test-artifacts/fuzz-graphql.log
+else
+  cat test-artifacts/fuzz-graphql.log
+  echo "FAIL: FuzzGraphQL found a failing input (saved under cmd/careweb/testdata/fuzz/)" >&2
+  rc=1
+fi
 # --- end #5 fuzz
 
 echo

@@ -86,6 +86,11 @@ type expectation struct {
 	coordinator   string // named coordinator on `to`, "" for none
 	handoffs      int
 	unsupported   int
+	// professional is one of the web's professionals with an active
+	// INVOLVED_IN today, the one involved with the most people;
+	// profPeople are those people's ids.
+	professional string
+	profPeople   []string
 }
 
 // pageWindow is the page's rule: the 12 months up to the chosen day, and
@@ -151,6 +156,25 @@ func prepareDemo(t *testing.T, dir, person string, w care.Window) expectation {
 			if r.Type == care.InvolvedIn && r.Coordinator && r.Span.Contains(w.To) && (e.coordinator == "" || r.Span.From > since) {
 				e.coordinator, since = m.Node.ID, r.Span.From
 			}
+		}
+	}
+	today := care.AsOf(care.DateOf(time.Now()))
+	for _, m := range web.Members {
+		if m.Node.Kind != care.KindProfessional {
+			continue
+		}
+		rels, err := st.Relationships(ctx, care.RelQuery{Node: m.Node.ID, Types: []care.RelType{care.InvolvedIn}, Window: today})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var people []string
+		for _, r := range rels {
+			if !slices.Contains(people, r.To) {
+				people = append(people, r.To)
+			}
+		}
+		if slices.Contains(people, person) && len(people) > len(e.profPeople) {
+			e.professional, e.profPeople = m.Node.ID, people
 		}
 	}
 	svc, err := st.Services(ctx)
@@ -270,7 +294,18 @@ func eval[T any](t *testing.T, ctx context.Context, expr string) T {
 // waitFor polls a JavaScript predicate until it is true.
 func waitFor(t *testing.T, ctx context.Context, what, predicate string) {
 	t.Helper()
-	if _, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingTimeout(30*time.Second), chromedp.WithPollingInterval(50*time.Millisecond))); err != nil {
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		_, err := chromedp.Run(ctx, chromedp.Poll[chromedp.Void](predicate, chromedp.WithPollingTimeout(time.Until(deadline)), chromedp.WithPollingInterval(50*time.Millisecond)))
+		// A poll does not survive a navigation: a page that is reloading
+		// loses its JavaScript context, so poll again in the new one.
+		if err != nil && strings.Contains(err.Error(), "context") && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+			continue
+		}
+		if err == nil {
+			return
+		}
 		state := eval[string](t, ctx, `location.hash + ' | status: ' + document.getElementById('status').textContent + ' | error: ' + document.getElementById('error').textContent`)
 		t.Fatalf("waiting for %s: %v (page: %s)", what, err, state)
 	}
@@ -313,6 +348,10 @@ func TestCarerPageInBrowser(t *testing.T) {
 		t.Fatalf("Arthur's web to %s has %d members and %d handoffs: the demo has changed under the test", exp.to, len(exp.members), exp.handoffs)
 	}
 	token := mintToken(t, dir, "carer", browserCarer)
+	proToken := ""
+	if exp.professional != "" {
+		proToken = mintToken(t, dir, "professional", exp.professional)
+	}
 	base := startRun(t, []string{"serve", "--addr", "127.0.0.1:0", "--data", dir, "--log-level", "warn"}, envOf(nil))
 	enforced := authEnforced(t, base)
 	switch {
@@ -502,7 +541,9 @@ func TestCarerPageInBrowser(t *testing.T) {
 	})
 
 	t.Run("keyboard", func(t *testing.T) {
-		eval[bool](t, ctx, `document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); true`)
+		// A fresh load, so that Tab starts from the top of the page.
+		do(t, ctx, "reload", chromedp.Reload())
+		webShown(t, ctx, browserPerson, exp.to)
 		var order []string
 		for range 40 {
 			do(t, ctx, "press Tab", chromedp.KeyEvent(kb.Tab))
@@ -555,7 +596,7 @@ func TestCarerPageInBrowser(t *testing.T) {
 			t.Fatal(err)
 		}
 		hiddenInPrint := eval[[]string](t, ctx, `['.bar', '.when'].filter(s => getComputedStyle(document.querySelector(s)).display !== 'none')`)
-		shownInPrint := eval[[]string](t, ctx, `['#figure svg', '#member-list', '#summary'].filter(s => getComputedStyle(document.querySelector(s)).display === 'none')`)
+		shownInPrint := eval[[]string](t, ctx, `['#figure svg', '#member-list', '#summary', '#member-list .who-button', '#member-list td.org', '#member-list td.talks'].filter(s => getComputedStyle(document.querySelector(s)).display === 'none')`)
 		if len(hiddenInPrint) > 0 || len(shownInPrint) > 0 {
 			t.Errorf("print: still shown %v; hidden %v", hiddenInPrint, shownInPrint)
 		}
@@ -616,6 +657,30 @@ func TestCarerPageInBrowser(t *testing.T) {
 			t.Errorf("a refused token says %q", msg)
 		}
 		eval[bool](t, ctx, fmt.Sprintf(`sessionStorage.setItem('careweb.token', %q); true`, token))
+	})
+
+	// Professionals get the same page for the people they are involved
+	// with, choosing between them when there are several.
+	t.Run("professional", func(t *testing.T) {
+		if !enforced || proToken == "" {
+			t.Skip("waiting for #5 auth, or no professional of the web is involved today")
+		}
+		eval[bool](t, ctx, fmt.Sprintf(`sessionStorage.setItem('careweb.token', %q); true`, proToken))
+		do(t, ctx, "open the page as "+exp.professional, chromedp.Navigate(base+"/#/"), chromedp.Reload())
+		if len(exp.profPeople) > 1 {
+			waitFor(t, ctx, "the list of people", `!document.getElementById('choose').hidden && document.querySelectorAll('#people a').length > 0`)
+			listed := eval[[]string](t, ctx, `[...document.querySelectorAll('#people a')].map(a => decodeURIComponent(a.hash.replace('#/person/', '')))`)
+			if got, want := slices.Sorted(slices.Values(listed)), slices.Sorted(slices.Values(exp.profPeople)); !slices.Equal(got, want) {
+				t.Errorf("%s is offered %v, want %v", exp.professional, got, want)
+			}
+			do(t, ctx, "choose Arthur", chromedp.Click(chromedp.CSS(fmt.Sprintf(`#people a[href="#/person/%s"]`, browserPerson))))
+		}
+		waitFor(t, ctx, "Arthur's web", fmt.Sprintf(`(() => { const w = document.getElementById('web'); return !w.hidden && w.dataset.person === %q && document.querySelectorAll('#figure svg g.node').length > 0; })()`, browserPerson))
+		if len(exp.profPeople) > 1 && eval[bool](t, ctx, `document.getElementById('switch').hidden`) {
+			t.Error("a professional involved with several people has no way to switch between their webs")
+		}
+		eval[bool](t, ctx, fmt.Sprintf(`sessionStorage.setItem('careweb.token', %q); true`, token))
+		t.Logf("%s: involved with %d people today", exp.professional, len(exp.profPeople))
 	})
 
 	t.Run("sign out", func(t *testing.T) {

@@ -22,6 +22,7 @@ import (
 	"github.com/careweb/careweb/internal/keys"
 	"github.com/careweb/careweb/internal/pseudonym"
 	"github.com/careweb/careweb/internal/store/embedded"
+	"github.com/careweb/careweb/internal/store/neo4j/neo4jtest"
 )
 
 func TestExportImportRoundTrip(t *testing.T) {
@@ -518,7 +519,7 @@ func checkArthur(t *testing.T, nx nxFile, want storeGraph, w care.Window, asOf c
 	}
 	type edge struct {
 		source, target, key string
-		attrs              map[string]any
+		attrs               map[string]any
 	}
 	mine := map[string]edge{}
 	for _, e := range nx.EdgeList {
@@ -685,5 +686,67 @@ func sameAsDocument(t *testing.T, nx nxFile, path string) {
 			t.Errorf("edge %s: NetworkX read %s %s %s, the document says %s → %s %s", e.ID, x[0], x[1], x[3], e.Source, e.Target, norm(e.Attrs))
 			return
 		}
+	}
+}
+
+// TestExportSameOnBothStores loads the same demo data into the embedded
+// store and a real Neo4j and exports both, plain and pseudonymised with
+// one key file: every format must come out byte for byte the same, so an
+// export does not depend on where the data is kept.
+func TestExportSameOnBothStores(t *testing.T) {
+	cfg := neo4jtest.Require(t)
+	dir := demoDir(t, 30)
+	nst := neo4jtest.Open(t)
+	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: 30}, demoBatchSize("neo4j")); err != nil {
+		t.Fatal(err)
+	}
+	neo4jEnv := envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})
+	key := filepath.Join(t.TempDir(), "pseudonym.key")
+	for _, tc := range []struct {
+		name, format string
+		extra        []string
+	}{
+		{"graphml", "graphml", []string{"--as-of", "2025-09-01"}},
+		{"json window", "json", []string{"--from", "2025-01-01", "--to", "2025-06-30"}},
+		{"graphml pseudonymised", "graphml", []string{"--pseudonymise", "--pseudonym-key-file", key, "--as-of", "2025-09-01"}},
+		{"csv pseudonymised", "csv", []string{"--pseudonymise", "--pseudonym-key-file", key}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			outs := [2]string{t.TempDir(), t.TempDir()}
+			for i, e := range []env{envOf(nil), neo4jEnv} {
+				out := outs[i]
+				if tc.format != "csv" {
+					out = filepath.Join(out, "web."+tc.format)
+				}
+				args := append([]string{"export", "--format", tc.format, "--out", out}, tc.extra...)
+				if i == 0 {
+					args = append(args, "--data", dir)
+				}
+				var stdout, stderr strings.Builder
+				if err := run(context.Background(), args, e, nil, &stdout, &stderr); err != nil {
+					t.Fatalf("store %d: %v\n%s", i, err, stderr.String())
+				}
+			}
+			files, err := os.ReadDir(outs[0])
+			if err != nil || len(files) == 0 {
+				t.Fatalf("%v %v", files, err)
+			}
+			for _, f := range files {
+				a, err1 := os.ReadFile(filepath.Join(outs[0], f.Name()))
+				b, err2 := os.ReadFile(filepath.Join(outs[1], f.Name()))
+				if err1 != nil || err2 != nil {
+					t.Fatal(err1, err2)
+				}
+				if string(a) != string(b) {
+					al, bl := strings.Split(string(a), "\n"), strings.Split(string(b), "\n")
+					for i := range min(len(al), len(bl)) {
+						if al[i] != bl[i] {
+							t.Fatalf("%s: line %d differs\nembedded: %s\nneo4j:    %s", f.Name(), i+1, al[i], bl[i])
+						}
+					}
+					t.Fatalf("%s: %d lines from the embedded store, %d from Neo4j", f.Name(), len(al), len(bl))
+				}
+			}
+		})
 	}
 }

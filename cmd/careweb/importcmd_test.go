@@ -2,13 +2,18 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/careweb/careweb/internal/encoding/carecsv"
+	"github.com/careweb/careweb/internal/store/embedded"
 )
 
 const csvFixtures = "../../testdata/csv"
@@ -20,8 +25,8 @@ func TestImportCommand(t *testing.T) {
 		paths []string
 		want  string
 	}{
-		{"directory", []string{valid}, "careweb import: 7 nodes, 7 relationships, 4 contacts, 1 referrals\n"},
-		{"files", []string{filepath.Join(valid, "nodes.csv"), filepath.Join(valid, "relationships.csv")}, "careweb import: 7 nodes, 7 relationships, 0 contacts, 0 referrals\n"},
+		{"directory", []string{valid}, "careweb import: 7 nodes, 7 relationships, 4 contacts, 1 referrals, 2 consents\n"},
+		{"files", []string{filepath.Join(valid, "nodes.csv"), filepath.Join(valid, "relationships.csv")}, "careweb import: 7 nodes, 7 relationships, 0 contacts, 0 referrals, 0 consents\n"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -123,4 +128,74 @@ func exportDir(t *testing.T, data string) map[string]string {
 		files[name] = string(b)
 	}
 	return files
+}
+
+// TestImportProgress runs a real import of a generated file with the
+// progress reporter at a short interval: both passes are reported, then
+// the timing summary.
+func TestImportProgress(t *testing.T) {
+	dir := t.TempDir()
+	var nodes, contacts strings.Builder
+	nodes.WriteString("id,kind,name\ngp,professional,GP\n")
+	contacts.WriteString("id,person,professional,at\n")
+	for i := range 1000 {
+		fmt.Fprintf(&nodes, "p%04d,person,P\n", i)
+	}
+	for i := range 150_000 {
+		fmt.Fprintf(&contacts, "k%06d,p%04d,gp,2025-01-01T10:00:00Z\n", i, i%1000)
+	}
+	for name, body := range map[string]string{"nodes.csv": nodes.String(), "contacts.csv": contacts.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	var out syncBuffer
+	prog := &carecsv.Progress{}
+	ip := startImportProgress(&out, prog, 20*time.Millisecond)
+	_, err = carecsv.Load(context.Background(), st, []carecsv.Source{
+		carecsv.FileSource("nodes.csv", filepath.Join(dir, "nodes.csv")),
+		carecsv.FileSource("contacts.csv", filepath.Join(dir, "contacts.csv")),
+	}, carecsv.Options{BatchSize: 5_000, Progress: prog})
+	ip.stop(err == nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"careweb import: checking ", " rows/s; nodes.csv 1,001, contacts.csv ",
+		"careweb import: writing ", " of 151,001 rows (", "nodes.csv 1,001/1,001",
+		"careweb import: 151,001 rows checked in "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+func TestImportQuiet(t *testing.T) {
+	_, stderr, err := runCmd(t, "import", "--quiet", "--data", t.TempDir(), filepath.Join(csvFixtures, "valid"))
+	if err != nil || stderr != "" {
+		t.Errorf("err %v, stderr %q", err, stderr)
+	}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and one reader.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

@@ -65,6 +65,7 @@ type security struct {
 	audit      *audit.Log
 	pseudonyms *pseudonym.Keyed
 	log        zerolog.Logger
+	dataDir    string // tests: where the keys are
 }
 
 // openSecurity loads the keys and opens the audit log. Close it after the

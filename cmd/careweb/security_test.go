@@ -14,6 +14,13 @@ import (
 	"github.com/careweb/careweb/internal/keys"
 )
 
+// tokenForSecurity mints a token sec's verifier accepts (testSecurity's
+// data directory holds the key).
+func tokenForSecurity(t testing.TB, sec *security, access care.Access, subject string) string {
+	t.Helper()
+	return tokenFor(t, sec.dataDir, access, subject)
+}
+
 // testSecurity is the security wiring serve makes, over a temporary data
 // directory, with an admin's token.
 func testSecurity(t testing.TB) (*security, string) {
@@ -24,6 +31,7 @@ func testSecurity(t testing.TB) (*security, string) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sec.Close() })
+	sec.dataDir = dir
 	return sec, tokenFor(t, dir, care.AccessAdmin, "admin")
 }
 

@@ -227,7 +227,6 @@ func newHandler(st storemetrics.Backend, reg *prometheus.Registry, log zerolog.L
 			Policy:        pl,
 			Authenticate:  auth.Middleware(sec.verifier, log),
 			WebSocketInit: auth.WebSocketInit(sec.verifier, log),
-			AuthError:     auth.ErrorFromContext,
 		}),
 		Extra: extra,
 	})

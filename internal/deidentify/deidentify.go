@@ -116,10 +116,14 @@ func (p *Pseudonymiser) node(n care.Node, ref func(string) string) care.Node {
 }
 
 func (p *Pseudonymiser) relationship(r care.Relationship, ref func(string) string) care.Relationship {
-	derived := r.ID == care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
+	start := "open"
+	if r.Span.From != care.NoStart {
+		start = r.Span.From.String()
+	}
+	derived := isDerived(r.ID, string(r.Type), r.From, r.To, start)
 	r.From, r.To = ref(r.From), ref(r.To)
 	if derived {
-		r.ID = care.RelationshipID(r.Type, r.From, r.To, r.Span.From)
+		r.ID = string(r.Type) + ":" + r.From + ":" + r.To + ":" + start
 	} else {
 		r.ID = p.ID(r.ID)
 	}
@@ -146,6 +150,20 @@ func (p *Pseudonymiser) consent(c care.Consent, ref func(string) string) care.Co
 	return c
 }
 
+// isDerived reports whether id is care.RelationshipID of the other
+// arguments ("TYPE:from:to:start"), without building it: this runs for
+// every relationship of an export.
+func isDerived(id, typ, from, to, start string) bool {
+	for _, part := range [...]string{typ, from, to} {
+		rest, ok := strings.CutPrefix(id, part)
+		if !ok || len(rest) == 0 || rest[0] != ':' {
+			return false
+		}
+		id = rest[1:]
+	}
+	return id == start
+}
+
 // roleCodes are care's professional roles: an INVOLVED_IN role such as
 // "district nurse" is kept as district_nurse, "usual GP" becomes "other".
 var roleCodes = func() []string {
@@ -159,6 +177,9 @@ var roleCodes = func() []string {
 // coded returns s as a code when it is one of codes (in any letter case,
 // '-' or ' ' for '_'), "" when empty, else Other.
 func coded(s string, codes []string) string {
+	if s == "" || slices.Contains(codes, s) {
+		return s
+	}
 	s = strings.ToLower(strings.TrimSpace(s))
 	if s == "" {
 		return ""

@@ -255,3 +255,35 @@ func TestStableAcrossCalls(t *testing.T) {
 		t.Error("another key gave the same pseudonym")
 	}
 }
+
+// TestDerivedIDs: a relationship id is re-derived exactly when it was
+// derived, whatever its ends hold.
+func TestDerivedIDs(t *testing.T) {
+	p := deidentify.New(key)
+	d := care.MakeDate(2024, 1, 1)
+	tests := []struct {
+		r       care.Relationship
+		derived bool
+	}{
+		{care.Relationship{Type: care.CaresFor, From: "c1", To: "p1", Span: care.Span{From: d, To: care.NoEnd}}, true},
+		{care.Relationship{Type: care.CaresFor, From: "c1", To: "p1", Span: care.Always}, true},
+		{care.Relationship{Type: care.LinkedTo, From: "a:b", To: "c", Span: care.Span{From: d, To: care.NoEnd}}, true},
+		{care.Relationship{ID: "CARES_FOR:c1:p1:2024-01-02", Type: care.CaresFor, From: "c1", To: "p1", Span: care.Span{From: d, To: care.NoEnd}}, false},
+		{care.Relationship{ID: "CARES_FOR:c1:p1:open", Type: care.CaresFor, From: "c1", To: "p1", Span: care.Span{From: d, To: care.NoEnd}}, false},
+		{care.Relationship{ID: "CARES_FOR:c1:p:1:2024-01-01", Type: care.CaresFor, From: "c1", To: "p", Span: care.Span{From: d, To: care.NoEnd}}, false},
+		{care.Relationship{ID: "rel-7", Type: care.WorksIn, From: "x", To: "y", Span: care.Always}, false},
+	}
+	for _, tc := range tests {
+		if tc.r.ID == "" {
+			tc.r.ID = care.RelationshipID(tc.r.Type, tc.r.From, tc.r.To, tc.r.Span.From)
+		}
+		got := p.Relationship(tc.r)
+		want := key.Of(tc.r.ID)
+		if tc.derived {
+			want = care.RelationshipID(tc.r.Type, key.Of(tc.r.From), key.Of(tc.r.To), tc.r.Span.From)
+		}
+		if got.ID != want {
+			t.Errorf("%s → %s, want %s", tc.r.ID, got.ID, want)
+		}
+	}
+}

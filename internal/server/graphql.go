@@ -20,6 +20,7 @@ import (
 	"github.com/vektah/gqlparser/v2/gqlerror"
 
 	"github.com/careweb/careweb/graph"
+	"github.com/careweb/careweb/internal/auth"
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/metricsvc"
 	"github.com/careweb/careweb/internal/policy"
@@ -71,9 +72,6 @@ type GraphQLConfig struct {
 	// WebSocketInit does the same from a subscription's connection_init
 	// payload (auth.WebSocketInit).
 	WebSocketInit transport.WebsocketInitFunc
-	// AuthError returns why a request carries no principal (a bad token's
-	// reason), for the UNAUTHENTICATED message; nil means no token.
-	AuthError func(context.Context) error
 	// Unprotected serves without authentication or authorisation: for
 	// tests of the API's mechanics only, never for data.
 	Unprotected bool
@@ -124,8 +122,16 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	srv.SetErrorPresenter(graph.ErrorPresenter(cfg.Logger, RequestIDFrom))
 	srv.SetRecoverFunc(graph.RecoverFunc(cfg.Logger, RequestIDFrom))
 	if !cfg.Unprotected {
-		srv.AroundOperations(requireSignIn(cfg.AuthError))
+		// No principal, no operation (introspection alone excepted when
+		// it is on, so GraphiQL can load the schema before sign-in); and
+		// each operation gets its own policy request scope, so a decision
+		// is never reused by a later operation on the same WebSocket.
+		srv.Use(auth.RequireSignIn{AllowIntrospection: cfg.Introspection})
+		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			return next(policy.WithRequest(ctx))
+		})
 	}
+	srv.AroundOperations(subscriptionsOverWebSocket)
 
 	var h http.Handler = graph.LoaderMiddleware(res.Store, srv)
 	h = limitRequest(l, h)
@@ -144,25 +150,20 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	return cop.Handler(h)
 }
 
-// requireSignIn refuses every operation without a principal with
-// UNAUTHENTICATED, and gives each signed-in operation its own policy
-// request scope (so a decision is never reused by a later operation on the
-// same WebSocket).
-func requireSignIn(authError func(context.Context) error) graphql.OperationMiddleware {
-	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
-		if _, ok := care.PrincipalFromContext(ctx); !ok {
-			msg := "sign in: a bearer token is required (Authorization: Bearer ...)"
-			if authError != nil {
-				if err := authError(ctx); err != nil {
-					msg = care.ErrorMessage(err)
-				}
-			}
-			return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
-				Message: msg, Extensions: map[string]any{"code": graph.CodeUnauthenticated},
-			}}})
-		}
-		return next(policy.WithRequest(ctx))
+type postKey struct{}
+
+// subscriptionsOverWebSocket refuses a subscription sent by POST at once:
+// gqlgen's POST transport would wait for its first event, holding the
+// request open until the deadline.
+func subscriptionsOverWebSocket(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+	oc := graphql.GetOperationContext(ctx)
+	if post, _ := ctx.Value(postKey{}).(bool); post && oc.Operation != nil && oc.Operation.Operation == ast.Subscription {
+		return graphql.OneShot(&graphql.Response{Errors: gqlerror.List{{
+			Message:    "subscriptions need a WebSocket (graphql-transport-ws), not POST",
+			Extensions: map[string]any{"code": graph.CodeBadUserInput},
+		}}})
 	}
+	return next(ctx)
 }
 
 // limitRequest enforces the transport rules gqlgen leaves to us: the
@@ -188,7 +189,7 @@ func limitRequest(l GraphQLLimits, next http.Handler) http.Handler {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, l.MaxBodyBytes)
-		ctx, cancel := context.WithTimeout(r.Context(), l.Timeout)
+		ctx, cancel := context.WithTimeout(context.WithValue(r.Context(), postKey{}, true), l.Timeout)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

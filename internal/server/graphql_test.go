@@ -12,6 +12,7 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/rs/zerolog"
@@ -48,7 +49,8 @@ func serve(t *testing.T, st graph.Store, introspection bool, log io.Writer) *htt
 	t.Helper()
 	logger := zerolog.New(log)
 	h := New(Config{Store: st, Logger: logger, Registry: prometheus.NewRegistry(),
-		GraphQL: NewGraphQL(GraphQLConfig{Store: st, Logger: logger, Limits: DefaultGraphQLLimits(), Introspection: introspection})})
+		GraphQL: NewGraphQL(GraphQLConfig{Store: st, Logger: logger, Limits: DefaultGraphQLLimits(), Introspection: introspection,
+			Unprotected: true})}) // mechanics only: the protected service is tested in apitest
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
 	return srv
@@ -149,5 +151,20 @@ func TestEveryCareCodeHasAGraphQLCode(t *testing.T) {
 		if e.Extensions["code"] != gql {
 			t.Errorf("%s → %v, want %s", code, e.Extensions["code"], gql)
 		}
+	}
+}
+
+// A subscription sent by POST is refused at once (found by FuzzGraphQL:
+// gqlgen's POST transport would otherwise wait for a first event until the
+// request deadline).
+func TestSubscriptionOverPOSTIsRefusedAtOnce(t *testing.T) {
+	srv := serve(t, fixtureStore(t), true, io.Discard)
+	start := time.Now()
+	r := postJSON(t, srv, `{"query":"subscription { webChanged(personId: \"p-ada\") { at } }"}`)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || !strings.Contains(r.Errors[0].Message, "WebSocket") {
+		t.Fatalf("%+v", r.Errors)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Fatalf("took %s", d)
 	}
 }

@@ -338,7 +338,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Fatal(err)
 	}
 	first, n1 := export(t, src, care.Always)
-	if n1.Nodes == 0 || n1.Relationships == 0 || n1.Contacts == 0 || n1.Referrals == 0 {
+	if n1.Nodes == 0 || n1.Relationships == 0 || n1.Contacts == 0 || n1.Referrals == 0 || n1.Consents == 0 {
 		t.Fatalf("demo export is missing something: %+v", n1)
 	}
 	dst := openStore(t)
@@ -346,18 +346,22 @@ func TestRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if res.Nodes != n1.Nodes || res.Relationships != n1.Relationships || res.Contacts != n1.Contacts || res.Referrals != n1.Referrals {
+	if res.Nodes != n1.Nodes || res.Relationships != n1.Relationships || res.Contacts != n1.Contacts || res.Referrals != n1.Referrals || res.Consents != n1.Consents {
 		t.Errorf("imported %+v, exported %+v", res, n1)
 	}
 	second, n2 := export(t, dst, care.Always)
 	if n2 != n1 {
 		t.Errorf("counts %+v after the round trip, want %+v", n2, n1)
 	}
-	for _, name := range carecsv.Files {
-		if first[name] != second[name] {
-			t.Errorf("%s differs after the round trip", name)
-		}
+	sameFiles(t, "after the round trip", first, second)
+
+	// Streamed in many small batches, the same files give the same store.
+	streamed := openStore(t)
+	if _, err := carecsv.Load(ctx, streamed, sources(first), carecsv.Options{BatchSize: 500}); err != nil {
+		t.Fatal(err)
 	}
+	third, _ := export(t, streamed, care.Always)
+	sameFiles(t, "after a streamed round trip", first, third)
 }
 
 func TestLoadRefersToNodesInTheStore(t *testing.T) {

@@ -233,13 +233,13 @@ func (im *importer) scan(ctx context.Context, out chan<- *chunk, ps, dups *probl
 	return nil
 }
 
-func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *chunk, ps *problems) ([]uint64, error) {
+func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *chunk, ps *problems) (*idHashes, error) {
+	hashes := &idHashes{}
 	ok, err := fr.header(ps)
 	if err != nil || !ok {
-		return nil, err
+		return hashes, err
 	}
 	f := fr.file
-	var hashes []uint64
 	ch := &chunk{file: f}
 	send := func() error {
 		select {
@@ -270,7 +270,7 @@ func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *ch
 			continue
 		}
 		ch.lines = append(ch.lines, int32(line))
-		hashes = append(hashes, maphash.String(im.seed, lastID(&ch.b, f)))
+		hashes.add(maphash.String(im.seed, lastID(&ch.b, f)))
 		if len(ch.lines) >= im.size {
 			if err := send(); err != nil {
 				return nil, err
@@ -292,18 +292,87 @@ func at(rec []string, i int) string {
 	return rec[i]
 }
 
-// findRepeats reports the rows of file f whose id an earlier row of the
-// file already has. hashes holds a hash of each row's id: only when two
-// hashes are equal is the file read again, to compare the ids themselves
-// and name both lines.
-func (im *importer) findRepeats(ctx context.Context, f int, hashes []uint64, dups *problems) error {
-	slices.Sort(hashes)
-	suspects := map[uint64]bool{}
-	for i := 1; i < len(hashes); i++ {
-		if hashes[i] == hashes[i-1] {
-			suspects[hashes[i]] = true
+// idHashes holds a hash of each id of a file: 8 bytes a row, in blocks
+// that grow geometrically up to a bound and are never copied, so that the
+// duplicate check costs no more than that.
+type idHashes struct {
+	blocks [][]uint64
+}
+
+const (
+	firstHashBlock = 1 << 10
+	maxHashBlock   = 1 << 20
+)
+
+func (h *idHashes) add(x uint64) {
+	n := len(h.blocks)
+	if n == 0 || len(h.blocks[n-1]) == cap(h.blocks[n-1]) {
+		size := firstHashBlock
+		if n > 0 {
+			size = min(2*cap(h.blocks[n-1]), maxHashBlock)
+		}
+		h.blocks = append(h.blocks, make([]uint64, 0, size))
+		n++
+	}
+	h.blocks[n-1] = append(h.blocks[n-1], x)
+}
+
+// repeats returns the hashes that occur more than once: each block is
+// sorted, then the blocks are merged through a small heap of their heads.
+func (h *idHashes) repeats() map[uint64]bool {
+	type head struct {
+		block []uint64
+	}
+	heads := make([]head, 0, len(h.blocks))
+	for _, b := range h.blocks {
+		slices.Sort(b)
+		if len(b) > 0 {
+			heads = append(heads, head{b})
 		}
 	}
+	less := func(i, j int) bool { return heads[i].block[0] < heads[j].block[0] }
+	down := func(i int) {
+		for {
+			l := 2*i + 1
+			if l >= len(heads) {
+				return
+			}
+			if r := l + 1; r < len(heads) && less(r, l) {
+				l = r
+			}
+			if !less(l, i) {
+				return
+			}
+			heads[i], heads[l] = heads[l], heads[i]
+			i = l
+		}
+	}
+	for i := len(heads)/2 - 1; i >= 0; i-- {
+		down(i)
+	}
+	out := map[uint64]bool{}
+	prev, first := uint64(0), true
+	for len(heads) > 0 {
+		x := heads[0].block[0]
+		if !first && x == prev {
+			out[x] = true
+		}
+		prev, first = x, false
+		if heads[0].block = heads[0].block[1:]; len(heads[0].block) == 0 {
+			heads[0] = heads[len(heads)-1]
+			heads = heads[:len(heads)-1]
+		}
+		down(0)
+	}
+	return out
+}
+
+// findRepeats reports the rows of file f whose id an earlier row of the
+// file already has. Only when two rows' id hashes are equal is the file
+// read again, to compare the ids themselves and name both lines.
+func (im *importer) findRepeats(ctx context.Context, f int, hashes *idHashes, dups *problems) error {
+	suspects := hashes.repeats()
+	hashes.blocks = nil
 	if len(suspects) == 0 {
 		return nil
 	}

@@ -69,15 +69,18 @@ func TestMalformedInputs(t *testing.T) {
 		{"history bundle", []fhir.Source{src("h.json", `{"resourceType":"Bundle","type":"history","entry":[]}`)},
 			[]problem{{"h.json.type", "not a Bundle type that is imported"}}},
 		{"wrong JSON types", []fhir.Source{src("types.json", bundleOf(okPatient, okPract,
-			`{"resourceType":"Encounter","id":"e9","subject":{"reference":"Patient/p9"},"participant":[{"individual":{"reference":"Practitioner/x9"}}],"period":{"start":20240510}}`,
+			`{"resourceType":"Encounter","id":"e9","subject":{"reference":"Patient/p9"},"participant":[{"individual":{"reference":"Practitioner/x9"}}],"period":{"start":20240510},"serviceProvider":{"reference":"Organization?identifier=x|y"}}`,
 			`{"resourceType":"Encounter","id":"e8","subject":{"reference":"Patient/p9"},"participant":{"individual":{"reference":"Practitioner/x9"}},"period":{"start":"2024-05-10"}}`,
 			`{"resourceType":"Patient","id":7}`,
 			`{"resourceType":"Organization","id":"o9","name":["Two","Names"]}`))},
 			[]problem{
 				{"types.json:entry[2](Encounter/e9).period.start", "wrong JSON type: want a string, got a number"},
 				{"types.json:entry[3](Encounter/e8).participant", "wrong JSON type: want an array, got an object"},
-				{"types.json:entry[4].id", "wrong JSON type: want a string, got a number"},
+				{"types.json:entry[4](Patient).id", "wrong JSON type: want a string, got a number"},
 				{"types.json:entry[5](Organization/o9).name", "wrong JSON type: want a string, got an array"},
+				// A resource with a wrong type is still mapped, so that its
+				// other problems show in the same run.
+				{"types.json:entry[2](Encounter/e9).serviceProvider", "no Organization with identifier x|y in this import"},
 			}},
 		{"no id", []fhir.Source{src("noid.ndjson", okPatient+"\n"+`{"resourceType":"Practitioner","name":[{"family":"Anon"}]}`+"\n")},
 			[]problem{{"noid.ndjson:2(Practitioner).id", "a Practitioner needs an id (or a urn:uuid fullUrl) to be imported"}}},

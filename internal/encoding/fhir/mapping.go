@@ -183,7 +183,7 @@ func (m *mapper) rel(r *resource, x care.Relationship, paths map[string]string) 
 }
 
 // span reads a Period; ok is false when a date in it is bad (reported).
-func (m *mapper) span(p *period, field string) (care.Span, bool) {
+func (m *mapper) span(p *period, w where) (care.Span, bool) {
 	s := care.Always
 	if p == nil {
 		return s, true
@@ -192,7 +192,7 @@ func (m *mapper) span(p *period, field string) (care.Span, bool) {
 	if p.Start != "" {
 		t, _, err := parseDateTime(p.Start)
 		if err != nil {
-			m.ps.Add(field+".start", p.Start, "%v", err)
+			m.ps.Add(w.sub("start").String(), p.Start, "%v", err)
 			ok = false
 		} else {
 			s.From = care.DateOf(t)
@@ -201,7 +201,7 @@ func (m *mapper) span(p *period, field string) (care.Span, bool) {
 	if p.End != "" {
 		t, prec, err := parseDateTime(p.End)
 		if err != nil {
-			m.ps.Add(field+".end", p.End, "%v", err)
+			m.ps.Add(w.sub("end").String(), p.End, "%v", err)
 			ok = false
 		} else {
 			s.To = lastDay(t, prec)
@@ -212,13 +212,13 @@ func (m *mapper) span(p *period, field string) (care.Span, bool) {
 
 // instant reads a dateTime that an event needs; ok is false when it is
 // bad (reported); a zero time with ok means it is absent.
-func (m *mapper) instant(s, field string) (time.Time, bool) {
+func (m *mapper) instant(s string, w where) (time.Time, bool) {
 	if s == "" {
 		return time.Time{}, true
 	}
 	t, _, err := parseDateTime(s)
 	if err != nil {
-		m.ps.Add(field, s, "%v", err)
+		m.ps.Add(w.String(), s, "%v", err)
 		return time.Time{}, false
 	}
 	return t, true
@@ -271,8 +271,8 @@ func (m *mapper) ends(r *resource) roleEnds {
 	}
 	pr := r.body.(*practitionerRole)
 	var e roleEnds
-	e.pract, e.practSt = m.resolve(pr.Practitioner, r.at+".practitioner", specPractitioner)
-	e.org, e.orgSt = m.resolve(pr.Organization, r.at+".organization", specOrganization)
+	e.pract, e.practSt = m.resolve(pr.Practitioner, where{r.at, "practitioner"}, specPractitioner)
+	e.org, e.orgSt = m.resolve(pr.Organization, where{r.at, "organization"}, specOrganization)
 	m.roleEnds[r] = e
 	role := roleOf(pr.Code, pr.Specialty)
 	if e.practSt != refOK || role == care.RoleOther {
@@ -293,7 +293,7 @@ func (m *mapper) ends(r *resource) roleEnds {
 // worksIn maps a PractitionerRole with an organisation to WORKS_IN.
 func (m *mapper) worksIn(r *resource, pr *practitionerRole) {
 	e := m.ends(r)
-	span, ok := m.span(pr.Period, r.at+".period")
+	span, ok := m.span(pr.Period, where{r.at, "period"})
 	if !ok || e.practSt == refBad || e.orgSt == refBad {
 		return
 	}
@@ -324,8 +324,8 @@ func (m *mapper) organization(r *resource, o *organization) {
 // relatedPerson maps a RelatedPerson to a carer who cares for its patient.
 func (m *mapper) relatedPerson(r *resource, rp *relatedPerson) {
 	m.node(r, care.Node{Kind: care.KindCarer, Name: nameOf(rp.Name)})
-	pt, st := m.resolve(rp.Patient, r.at+".patient", specPatient)
-	span, ok := m.span(rp.Period, r.at+".period")
+	pt, st := m.resolve(rp.Patient, where{r.at, "patient"}, specPatient)
+	span, ok := m.span(rp.Period, where{r.at, "period"})
 	if st == refAbsent {
 		m.ps.Add(r.at+".patient", "", "a RelatedPerson must name its patient (FHIR requires it): the carer cares for that person")
 	}
@@ -348,12 +348,12 @@ func (m *mapper) encounter(r *resource, e *encounter) {
 		return
 	}
 	bad := false
-	subj, sst := m.resolve(e.Subject, r.at+".subject", specSubject)
+	subj, sst := m.resolve(e.Subject, where{r.at, "subject"}, specSubject)
 	bad = bad || sst == refBad
 	var prof, roleOrg target
 	chosen, primary := -1, false
 	for i, p := range e.Participant {
-		t, st := m.resolve(p.Individual, fmt.Sprintf("%s.participant[%d].individual", r.at, i), specParticipant)
+		t, st := m.resolve(p.Individual, where{r.at, fmt.Sprintf("participant[%d].individual", i)}, specParticipant)
 		if st == refBad {
 			bad = true
 		}
@@ -374,13 +374,13 @@ func (m *mapper) encounter(r *resource, e *encounter) {
 			}
 		}
 	}
-	org, ost := m.resolve(e.ServiceProvider, r.at+".serviceProvider", specOrganization)
+	org, ost := m.resolve(e.ServiceProvider, where{r.at, "serviceProvider"}, specOrganization)
 	bad = bad || ost == refBad
 	var start string
 	if e.Period != nil {
 		start = e.Period.Start
 	}
-	at, ok := m.instant(start, r.at+".period.start")
+	at, ok := m.instant(start, where{r.at, "period.start"})
 	if bad || !ok {
 		return
 	}
@@ -423,17 +423,17 @@ func (m *mapper) team(r *resource) teamMembers {
 	}
 	ct := r.body.(*careTeam)
 	tm := teamMembers{ok: true}
-	teamSpan, ok := m.span(ct.Period, r.at+".period")
+	teamSpan, ok := m.span(ct.Period, where{r.at, "period"})
 	tm.ok = tm.ok && ok
 	for i, p := range ct.Participant {
 		path := fmt.Sprintf("participant[%d]", i)
-		t, st := m.resolve(p.Member, r.at+"."+path+".member", specMember)
+		t, st := m.resolve(p.Member, where{r.at, path + ".member"}, specMember)
 		if st == refBad {
 			tm.ok = false
 		}
 		mem := member{span: teamSpan, when: "period", role: conceptText(p.Role), coord: isCoordinator(p.Role), path: path + ".member"}
 		if p.Period != nil {
-			s, ok := m.span(p.Period, r.at+"."+path+".period")
+			s, ok := m.span(p.Period, where{r.at, path + ".period"})
 			tm.ok = tm.ok && ok
 			mem.span, mem.when, mem.own = s, path+".period", true
 		}
@@ -457,7 +457,7 @@ func (m *mapper) careTeam(r *resource, ct *careTeam) {
 		return
 	}
 	tm := m.team(r)
-	subj, st := m.resolve(ct.Subject, r.at+".subject", specSubject)
+	subj, st := m.resolve(ct.Subject, where{r.at, "subject"}, specSubject)
 	if st == refBad || !tm.ok {
 		return
 	}
@@ -484,14 +484,14 @@ func (m *mapper) episodeOfCare(r *resource, e *episodeOfCare) {
 	if m.voided(r, e.Status, "entered-in-error") {
 		return
 	}
-	pt, pst := m.resolve(e.Patient, r.at+".patient", specPatient)
+	pt, pst := m.resolve(e.Patient, where{r.at, "patient"}, specPatient)
 	if pst == refAbsent {
 		m.ps.Add(r.at+".patient", "", "an EpisodeOfCare must name its patient (FHIR requires it)")
 	}
-	span, ok := m.span(e.Period, r.at+".period")
+	span, ok := m.span(e.Period, where{r.at, "period"})
 	bad := pst != refOK || !ok
 	var mems []member
-	cm, cst := m.resolve(e.CareManager, r.at+".careManager", specCareManager)
+	cm, cst := m.resolve(e.CareManager, where{r.at, "careManager"}, specCareManager)
 	bad = bad || cst == refBad
 	if cst == refOK {
 		if prof, ok := m.professional(cm); ok {
@@ -502,7 +502,7 @@ func (m *mapper) episodeOfCare(r *resource, e *episodeOfCare) {
 	}
 	for i := range e.Team {
 		path := fmt.Sprintf("team[%d]", i)
-		t, st := m.resolve(&e.Team[i], r.at+"."+path, specTeam)
+		t, st := m.resolve(&e.Team[i], where{r.at, path}, specTeam)
 		if st != refOK {
 			bad = bad || st == refBad
 			continue
@@ -581,17 +581,17 @@ func (m *mapper) referral(r *resource, in referralIn) {
 	if m.voided(r, in.status, "draft", "entered-in-error") {
 		return
 	}
-	subj, sst := m.resolve(in.subject, r.at+".subject", in.subjSpec)
+	subj, sst := m.resolve(in.subject, where{r.at, "subject"}, in.subjSpec)
 	if sst == refAbsent {
 		m.ps.Add(r.at+".subject", "", "a %s must name its subject (FHIR requires it)", r.typ)
 	}
-	req, rst := m.resolve(in.requester, r.at+"."+in.reqPath, in.reqSpec)
+	req, rst := m.resolve(in.requester, where{r.at, in.reqPath}, in.reqSpec)
 	bad := sst == refBad || sst == refAbsent || rst == refBad
 	var perf target
 	pst, perfPath := refAbsent, ""
 	for i := range in.performers {
 		path := fmt.Sprintf("%s[%d]", in.perfPath, i)
-		t, st := m.resolve(&in.performers[i], r.at+"."+path, in.perfSpec)
+		t, st := m.resolve(&in.performers[i], where{r.at, path}, in.perfSpec)
 		switch {
 		case st == refBad:
 			bad = true
@@ -601,7 +601,7 @@ func (m *mapper) referral(r *resource, in referralIn) {
 			pst = refUnmapped
 		}
 	}
-	at, ok := m.instant(in.authoredOn, r.at+".authoredOn")
+	at, ok := m.instant(in.authoredOn, where{r.at, "authoredOn"})
 	if bad || !ok {
 		return
 	}

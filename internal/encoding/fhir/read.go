@@ -50,13 +50,13 @@ type Source struct {
 	Open func() (io.ReadCloser, error)
 }
 
-// Extensions are the file endings an import reads.
-var Extensions = []string{".json", ".ndjson", ".json.gz", ".ndjson.gz"}
+// extensions are the file endings an import reads.
+var extensions = []string{".json", ".ndjson", ".json.gz", ".ndjson.gz"}
 
-// IsFile reports whether name ends in one of Extensions.
-func IsFile(name string) bool {
+// isFile reports whether name ends in one of extensions.
+func isFile(name string) bool {
 	n := strings.ToLower(name)
-	for _, e := range Extensions {
+	for _, e := range extensions {
 		if strings.HasSuffix(n, e) {
 			return true
 		}
@@ -76,14 +76,14 @@ func Holds(path string) bool {
 		return false
 	}
 	if !fi.IsDir() {
-		return IsFile(path)
+		return isFile(path)
 	}
 	ents, err := os.ReadDir(path)
 	if err != nil {
 		return false
 	}
 	for _, e := range ents {
-		if !e.IsDir() && IsFile(e.Name()) {
+		if !e.IsDir() && isFile(e.Name()) {
 			return true
 		}
 	}
@@ -91,7 +91,7 @@ func Holds(path string) bool {
 }
 
 // PathSources turns paths into sources: a file is read as itself (it must
-// end in one of Extensions), a directory as its FHIR files in name order
+// end in one of extensions), a directory as its FHIR files in name order
 // (not its subdirectories, nor other files such as a README). Paths that
 // do not exist, files of another kind and directories with no FHIR file
 // are reported together in one Invalid error.
@@ -106,8 +106,8 @@ func PathSources(paths []string) ([]Source, error) {
 		switch {
 		case err != nil:
 			ps.Add(p, "", "no such file or directory")
-		case !fi.IsDir() && !IsFile(p):
-			ps.Add(p, "", "not a FHIR file: want a name ending in %s", strings.Join(Extensions, ", "))
+		case !fi.IsDir() && !isFile(p):
+			ps.Add(p, "", "not a FHIR file: want a name ending in %s", strings.Join(extensions, ", "))
 		case !fi.IsDir():
 			add(p)
 		default:
@@ -118,13 +118,13 @@ func PathSources(paths []string) ([]Source, error) {
 			}
 			n := 0
 			for _, e := range ents { // ReadDir sorts by name
-				if !e.IsDir() && IsFile(e.Name()) {
+				if !e.IsDir() && isFile(e.Name()) {
 					add(filepath.Join(p, e.Name()))
 					n++
 				}
 			}
 			if n == 0 {
-				ps.Add(p, "", "holds no FHIR file (%s)", strings.Join(Extensions, ", "))
+				ps.Add(p, "", "holds no FHIR file (%s)", strings.Join(extensions, ", "))
 			}
 		}
 	}
@@ -327,7 +327,11 @@ func (rd *reader) lines(name string, r io.Reader) error {
 				return err
 			}
 		}
-		line, err := br.ReadBytes('\n')
+		line, err := readLine(br)
+		if errors.Is(err, errLineTooLong) {
+			rd.ps.Add(fmt.Sprintf("%s:%d", name, n), "", "line longer than %d MiB: not one resource per line?", maxLine>>20)
+			continue
+		}
 		if err != nil && err != io.EOF {
 			rd.ps.Add(fmt.Sprintf("%s:%d", name, n), "", "cannot read the file: %v", err)
 			return nil
@@ -341,14 +345,48 @@ func (rd *reader) lines(name string, r io.Reader) error {
 	}
 }
 
+// maxLine bounds an NDJSON line, so that a file that is not NDJSON (or
+// has lost its newlines) is refused rather than read into memory whole.
+const maxLine = 64 << 20
+
+var errLineTooLong = errors.New("line too long")
+
+// readLine reads up to and including the next newline; a line longer than
+// maxLine is skipped to its end and reported as errLineTooLong.
+func readLine(br *bufio.Reader) ([]byte, error) {
+	var line []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		if len(line)+len(chunk) > maxLine {
+			for errors.Is(err, bufio.ErrBufferFull) {
+				_, err = br.ReadSlice('\n')
+			}
+			if err != nil && err != io.EOF {
+				return nil, err
+			}
+			return nil, errLineTooLong
+		}
+		line = append(line, chunk...)
+		if !errors.Is(err, bufio.ErrBufferFull) {
+			return line, err
+		}
+	}
+}
+
 // syntax reports broken JSON at its position: "file:line:col" in a
 // .json file, the column of the line in NDJSON.
 func (rd *reader) syntax(at string, data []byte, se *json.SyntaxError, wholeFile bool) {
 	l, c := position(data, se.Offset)
-	if wholeFile {
+	cut := se.Offset >= int64(len(data)) // it ended too soon
+	switch {
+	case wholeFile && cut:
 		rd.ps.Add(fmt.Sprintf("%s:%d:%d", at, l, c), "", "not valid JSON: %v (is the file cut short?)", se)
-	} else {
+	case wholeFile:
+		rd.ps.Add(fmt.Sprintf("%s:%d:%d", at, l, c), "", "not valid JSON: %v", se)
+	case cut:
 		rd.ps.Add(at, "", "not valid JSON at column %d: %v (is the line cut short? a resource must be on one line)", c, se)
+	default:
+		rd.ps.Add(at, "", "not valid JSON at column %d: %v", c, se)
 	}
 }
 
@@ -371,60 +409,50 @@ const maxNesting = 4
 
 // top reads one JSON value found at at: a Bundle or a resource. fullURL
 // is the entry's fullUrl when the value is a Bundle entry; wholeFile says
-// the value is a whole .json file.
+// the value is a whole .json file (for how positions are written).
 func (rd *reader) top(raw []byte, at, fullURL string, depth int, wholeFile bool) {
-	var h head
-	// Unmarshal checks the whole value is well-formed before it decodes,
-	// so broken JSON anywhere in a file or line is found here, once.
-	if err := json.Unmarshal(raw, &h); err != nil {
-		var se *json.SyntaxError
-		if errors.As(err, &se) {
-			rd.syntax(at, raw, se, wholeFile)
-		} else {
-			rd.problem(err, at)
-		}
-		return
-	}
-	switch {
-	case h.ResourceType == "":
-		rd.ps.Add(at+".resourceType", "", "not a FHIR resource: resourceType is missing")
-		return
-	case h.ResourceType == typeBundle:
-		rd.sum.Read[typeBundle]++
-		if depth >= maxNesting {
-			rd.ps.Add(at, "", "Bundles nested more than %d deep", maxNesting)
+	// A Bundle entry was checked for well-formed JSON when the Bundle was
+	// decoded; a file or an NDJSON line is checked by its first decode.
+	checked := depth > 0
+	typ, ok := peekType(raw)
+	if !ok {
+		var h head
+		if !rd.unmarshal(raw, &h, at, wholeFile) {
 			return
 		}
-		rd.bundle(raw, at, depth, depth == 0 && wholeFile)
+		checked = true
+		if typ = h.ResourceType; typ == "" {
+			rd.ps.Add(at+".resourceType", "", "not a FHIR resource: resourceType is missing")
+			return
+		}
+	}
+	if typ != typeBundle {
+		rd.resource(raw, typ, at, fullURL, checked, wholeFile)
 		return
 	}
-	rd.resource(raw, h, at, fullURL)
-}
-
-// bundleTypes are the Bundle types an import reads: the ones that hold
-// current resources. History and message bundles, and the responses to
-// transactions and batches, do not.
-var bundleTypes = []string{"transaction", "batch", "collection", "searchset", "document", ""}
-
-func (rd *reader) bundle(raw []byte, at string, depth int, wholeFile bool) {
+	rd.sum.Read[typeBundle]++
+	if depth >= maxNesting {
+		rd.ps.Add(at, "", "Bundles nested more than %d deep", maxNesting)
+		return
+	}
 	var b bundle
-	if !rd.decode(raw, &b, at) {
+	if !rd.unmarshal(raw, &b, at, wholeFile) {
 		return
 	}
 	if !slices.Contains(bundleTypes, b.Type) {
 		rd.ps.Add(at+".type", b.Type, "not a Bundle type that is imported: want transaction, batch, collection, searchset or document")
 		return
 	}
+	// A file's own Bundle names entries "file:entry[i]"; a Bundle on an
+	// NDJSON line or inside another, "file:7.entry[i]".
+	sep := "."
+	if depth == 0 && wholeFile {
+		sep = ":"
+	}
 	for i, e := range b.Entry {
-		// A file's own Bundle names entries "file:entry[i]"; a Bundle on
-		// an NDJSON line or inside another, "file:7.entry[i]".
-		sep := "."
-		if wholeFile {
-			sep = ":"
-		}
 		eat := fmt.Sprintf("%s%sentry[%d]", at, sep, i)
 		var ent bundleEntry
-		if !rd.decode(e, &ent, eat) {
+		if !rd.unmarshal(e, &ent, eat, false) {
 			continue
 		}
 		if len(ent.Resource) == 0 || string(ent.Resource) == "null" {
@@ -435,21 +463,69 @@ func (rd *reader) bundle(raw []byte, at string, depth int, wholeFile bool) {
 	}
 }
 
-// resource reads one resource (not a Bundle).
-func (rd *reader) resource(raw []byte, h head, at, fullURL string) {
-	rd.sum.Read[h.ResourceType]++
-	newBody, mapped := bodies[h.ResourceType]
+// peekType reads the resourceType when it is the object's first member,
+// as FHIR servers write it, sparing a decode; ok is false otherwise.
+func peekType(raw []byte) (string, bool) {
+	s := skipSpace(raw)
+	if len(s) == 0 || s[0] != '{' {
+		return "", false
+	}
+	s = skipSpace(s[1:])
+	const key = `"resourceType"`
+	if !bytes.HasPrefix(s, []byte(key)) {
+		return "", false
+	}
+	s = skipSpace(s[len(key):])
+	if len(s) == 0 || s[0] != ':' {
+		return "", false
+	}
+	s = skipSpace(s[1:])
+	if len(s) == 0 || s[0] != '"' {
+		return "", false
+	}
+	end := bytes.IndexByte(s[1:], '"')
+	if end < 0 || !resourceTypeName(string(s[1:1+end])) {
+		return "", false
+	}
+	return string(s[1 : 1+end]), true
+}
+
+func skipSpace(b []byte) []byte { return bytes.TrimLeft(b, " \t\r\n") }
+
+// bundleTypes are the Bundle types an import reads: the ones that hold
+// current resources. History and message bundles, and the responses to
+// transactions and batches, do not.
+var bundleTypes = []string{"transaction", "batch", "collection", "searchset", "document", ""}
+
+// resource reads one resource (not a Bundle) of type typ. checked says raw
+// is known to be well-formed JSON.
+func (rd *reader) resource(raw []byte, typ, at, fullURL string, checked, wholeFile bool) {
+	newBody, mapped := bodies[typ]
 	if !mapped {
-		rd.sum.Ignored[h.ResourceType]++
+		if !checked && !json.Valid(raw) {
+			rd.unmarshal(raw, new(json.RawMessage), at, wholeFile) // to say where
+			return
+		}
+		rd.sum.Read[typ]++
+		rd.sum.Ignored[typ]++
 		// Kept by fullUrl only, so that a reference to it says what it
 		// is rather than that it is missing.
 		if fullURL != "" {
 			if _, dup := rd.ix.byURL[fullURL]; !dup {
-				rd.ix.byURL[fullURL] = &resource{typ: h.ResourceType, at: at}
+				rd.ix.byURL[fullURL] = &resource{typ: typ, at: at}
 			}
 		}
 		return
 	}
+	body := newBody()
+	err := json.Unmarshal(raw, body)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		rd.syntax(at, raw, se, wholeFile)
+		return
+	}
+	rd.sum.Read[typ]++
+	h := body.(interface{ meta() *head }).meta()
 	id := h.ID
 	if id == "" {
 		// A transaction may leave the id to the server and name the
@@ -460,16 +536,19 @@ func (rd *reader) resource(raw []byte, h head, at, fullURL string) {
 			id = ""
 		}
 	}
-	label := at + "(" + h.ResourceType + ")"
-	if id == "" {
-		rd.ps.Add(label+".id", "", "a %s needs an id (or a urn:uuid fullUrl) to be imported", h.ResourceType)
+	label := at + "(" + typ + ")"
+	switch {
+	case err != nil && id == "":
+		rd.problem(err, label) // most likely the id itself
 		return
-	}
-	if !validID(id) {
+	case id == "":
+		rd.ps.Add(label+".id", "", "a %s needs an id (or a urn:uuid fullUrl) to be imported", typ)
+		return
+	case !validID(id):
 		rd.ps.Add(label+".id", id, "not a FHIR id: want 1 to %d letters, digits, '-' or '.'", maxIDLength)
 		return
 	}
-	r := &resource{typ: h.ResourceType, id: id, at: at + "(" + h.ResourceType + "/" + id + ")", ident: h.Identifier}
+	r := &resource{typ: typ, id: id, at: at + "(" + typ + "/" + id + ")", ident: h.Identifier}
 	if first, dup := rd.ix.byKey[r.key()]; dup {
 		rd.sum.Repeats++
 		if fullURL != "" {
@@ -481,11 +560,13 @@ func (rd *reader) resource(raw []byte, h head, at, fullURL string) {
 		}
 		return
 	}
-	body := newBody()
-	ok := rd.decode(raw, body, r.at)
-	if ok {
-		r.body = body
+	if err != nil {
+		// The import fails, but the resource is still mapped (with the bad
+		// element left empty), so that its other problems (a dangling
+		// reference, say) are reported in the same run.
+		rd.problem(err, r.at)
 	}
+	r.body = body
 	if fullURL != "" {
 		if other, dup := rd.ix.byURL[fullURL]; dup {
 			rd.ps.Add(r.at+".fullUrl", fullURL, "the same fullUrl names %s", other.at)
@@ -493,10 +574,7 @@ func (rd *reader) resource(raw []byte, h head, at, fullURL string) {
 		}
 		rd.ix.byURL[fullURL] = r
 	}
-	// A resource that could not be decoded is still indexed (without a
-	// body), so that references to it are not reported as dangling on
-	// top of its own problem.
-	rd.ix.add(r, ok)
+	rd.ix.add(r)
 }
 
 // bodies makes the struct each mapped type decodes into.
@@ -513,14 +591,20 @@ var bodies = map[string]func() any{
 	typeReferralRequest:  func() any { return new(referralRequest) },
 }
 
-// decode unmarshals raw into v, reporting a wrong JSON type at the element
-// that has it ("....period.start: want a string, got a JSON number").
-func (rd *reader) decode(raw []byte, v any, at string) bool {
+// unmarshal unmarshals raw into v, reporting broken JSON at its position
+// (see syntax) and a wrong JSON type at the element that has it
+// ("….period.start: want a string, got a number").
+func (rd *reader) unmarshal(raw []byte, v any, at string, wholeFile bool) bool {
 	err := json.Unmarshal(raw, v)
 	if err == nil {
 		return true
 	}
-	rd.problem(err, at)
+	var se *json.SyntaxError
+	if errors.As(err, &se) {
+		rd.syntax(at, raw, se, wholeFile)
+	} else {
+		rd.problem(err, at)
+	}
 	return false
 }
 
@@ -528,8 +612,9 @@ func (rd *reader) problem(err error, at string) {
 	var te *json.UnmarshalTypeError
 	if errors.As(err, &te) {
 		field := at
-		if te.Field != "" {
-			field += "." + te.Field
+		// The embedded head shows in the path; FHIR has no such element.
+		if f := strings.TrimPrefix(te.Field, "head."); f != "" {
+			field += "." + f
 		}
 		got, _, _ := strings.Cut(te.Value, " ")
 		rd.ps.Add(field, "", "wrong JSON type: want %s, got %s", jsonKind(te.Type), article(got))

@@ -14,8 +14,8 @@ type resource struct {
 	at    string
 	ident []identifier
 	// body is the decoded elements of a mapped type; nil for a type
-	// CareWeb does not map (kept only so that a reference to it can say
-	// what it is).
+	// CareWeb does not map (kept, by fullUrl only, so that a reference to
+	// it can say what it is).
 	body any
 }
 
@@ -33,10 +33,8 @@ func newIndex() *index {
 	return &index{byKey: map[string]*resource{}, byURL: map[string]*resource{}, byIdent: map[string][]*resource{}}
 }
 
-func (ix *index) add(r *resource, mapped bool) {
-	if mapped {
-		ix.list = append(ix.list, r)
-	}
+func (ix *index) add(r *resource) {
+	ix.list = append(ix.list, r)
 	ix.byKey[r.key()] = r
 	for _, id := range r.ident {
 		if id.Value == "" {
@@ -86,10 +84,18 @@ func (t target) key() string { return t.typ + "/" + t.id }
 // be left for the store to check.
 var storable = []string{typePatient, typeRelatedPerson, typePractitioner, typeOrganization}
 
-// resolve resolves ref, found at field, against the import. It reports a
+// where names an element of a resource: its string is built only when a
+// problem needs it, since most references resolve.
+type where struct{ at, path string }
+
+func (w where) String() string { return w.at + "." + w.path }
+
+func (w where) sub(p string) where { return where{w.at, w.path + "." + p} }
+
+// resolve resolves ref, found at w, against the import. It reports a
 // problem (and returns refBad) for a reference that does not resolve, is
 // ambiguous, or names a type spec does not allow.
-func (m *mapper) resolve(ref *reference, field string, spec refSpec) (target, refState) {
+func (m *mapper) resolve(ref *reference, w where, spec refSpec) (target, refState) {
 	if ref == nil {
 		return target{}, refAbsent
 	}
@@ -98,47 +104,44 @@ func (m *mapper) resolve(ref *reference, field string, spec refSpec) (target, re
 		if ref.Identifier == nil || ref.Identifier.Value == "" {
 			return target{}, refAbsent
 		}
-		return m.byIdentifier(ref, field, spec)
+		return m.byIdentifier(ref, w, spec)
 	}
 	switch {
 	case strings.HasPrefix(s, "#"):
-		m.ps.Add(field, s, "a reference to a contained resource: contained resources are not imported")
+		m.ps.Add(w.String(), s, "a reference to a contained resource: contained resources are not imported")
 		return target{}, refBad
 	case strings.HasPrefix(s, "urn:"):
 		r := m.ix.byURL[s]
 		if r == nil {
-			m.ps.Add(field, s, "no Bundle entry in this import has this fullUrl")
+			m.ps.Add(w.String(), s, "no Bundle entry in this import has this fullUrl")
 			return target{}, refBad
 		}
-		return m.check(target{typ: r.typ, id: r.id, r: r}, field, s, spec)
+		return m.check(target{typ: r.typ, id: r.id, r: r}, w, s, spec)
 	case strings.Contains(s, "?"):
-		return m.conditional(s, field, spec)
+		return m.conditional(s, w, spec)
 	}
 	if r := m.ix.byURL[s]; r != nil { // an absolute URL used as a fullUrl
-		return m.check(target{typ: r.typ, id: r.id, r: r}, field, s, spec)
+		return m.check(target{typ: r.typ, id: r.id, r: r}, w, s, spec)
 	}
 	typ, id, ok := relative(s)
 	if !ok {
-		m.ps.Add(field, s, "not a FHIR reference: want Type/id, a urn:uuid fullUrl or Type?identifier=system|value")
+		m.ps.Add(w.String(), s, "not a FHIR reference: want Type/id, a urn:uuid fullUrl or Type?identifier=system|value")
 		return target{}, refBad
 	}
-	return m.check(target{typ: typ, id: id, r: m.ix.byKey[typ+"/"+id]}, field, s, spec)
+	return m.check(target{typ: typ, id: id, r: m.ix.byKey[typ+"/"+id]}, w, s, spec)
 }
 
 // check checks a resolved (or named) target against spec.
-func (m *mapper) check(t target, field, ref string, spec refSpec) (target, refState) {
+func (m *mapper) check(t target, w where, ref string, spec refSpec) (target, refState) {
 	if !slices.Contains(spec.allowed, t.typ) {
-		m.ps.Add(field, ref, "must reference %s, not a %s", orList(spec.allowed), t.typ)
+		m.ps.Add(w.String(), ref, "must reference %s, not a %s", orList(spec.allowed), t.typ)
 		return target{}, refBad
 	}
 	if !slices.Contains(spec.mapped, t.typ) {
 		return t, refUnmapped
 	}
-	if t.r != nil && t.r.body == nil {
-		return target{}, refBad // it could not be read, as reported already
-	}
 	if t.r == nil && !slices.Contains(storable, t.typ) {
-		m.ps.Add(field, ref, "%s is not in this import", t.key())
+		m.ps.Add(w.String(), ref, "%s is not in this import", t.key())
 		return target{}, refBad
 	}
 	return t, refOK
@@ -178,16 +181,16 @@ func resourceTypeName(s string) bool {
 
 // conditional resolves "Type?identifier=system|value" (also "value" for
 // any system, "|value" for none) against the identifiers of the import.
-func (m *mapper) conditional(s, field string, spec refSpec) (target, refState) {
+func (m *mapper) conditional(s string, w where, spec refSpec) (target, refState) {
 	base, query, _ := strings.Cut(s, "?")
 	typ := base[strings.LastIndexByte(base, '/')+1:]
 	name, raw, _ := strings.Cut(query, "=")
 	if !resourceTypeName(typ) || name != "identifier" || strings.ContainsAny(raw, "&;") {
-		m.ps.Add(field, s, "a conditional reference CareWeb cannot resolve: want Type?identifier=system|value")
+		m.ps.Add(w.String(), s, "a conditional reference CareWeb cannot resolve: want Type?identifier=system|value")
 		return target{}, refBad
 	}
 	if !slices.Contains(spec.allowed, typ) {
-		m.ps.Add(field, s, "must reference %s, not a %s", orList(spec.allowed), typ)
+		m.ps.Add(w.String(), s, "must reference %s, not a %s", orList(spec.allowed), typ)
 		return target{}, refBad
 	}
 	if !slices.Contains(spec.mapped, typ) {
@@ -195,24 +198,24 @@ func (m *mapper) conditional(s, field string, spec refSpec) (target, refState) {
 	}
 	token, err := url.QueryUnescape(raw)
 	if err != nil {
-		m.ps.Add(field, s, "the identifier is not URL-encoded properly")
+		m.ps.Add(w.String(), s, "the identifier is not URL-encoded properly")
 		return target{}, refBad
 	}
 	key := typ + "|*|" + token
 	if system, value, ok := strings.Cut(token, "|"); ok {
 		key = typ + "|" + system + "|" + value
 	}
-	return m.unique(m.ix.byIdent[key], field, s, typ+" with identifier "+token)
+	return m.unique(m.ix.byIdent[key], w, s, typ+" with identifier "+token)
 }
 
 // byIdentifier resolves a logical reference: {"identifier": {...}}, with
 // or without a type.
-func (m *mapper) byIdentifier(ref *reference, field string, spec refSpec) (target, refState) {
+func (m *mapper) byIdentifier(ref *reference, w where, spec refSpec) (target, refState) {
 	id := ref.Identifier
 	types := spec.mapped
 	if ref.Type != "" {
 		if !slices.Contains(spec.allowed, ref.Type) {
-			m.ps.Add(field+".type", ref.Type, "must reference %s, not a %s", orList(spec.allowed), ref.Type)
+			m.ps.Add(w.sub("type").String(), ref.Type, "must reference %s, not a %s", orList(spec.allowed), ref.Type)
 			return target{}, refBad
 		}
 		if !slices.Contains(spec.mapped, ref.Type) {
@@ -228,27 +231,24 @@ func (m *mapper) byIdentifier(ref *reference, field string, spec refSpec) (targe
 			}
 		}
 	}
-	return m.unique(found, field+".identifier", id.System+"|"+id.Value, "resource with identifier "+id.System+"|"+id.Value)
+	return m.unique(found, w.sub("identifier"), id.System+"|"+id.Value, "resource with identifier "+id.System+"|"+id.Value)
 }
 
 // unique wants exactly one match.
-func (m *mapper) unique(found []*resource, field, ref, what string) (target, refState) {
+func (m *mapper) unique(found []*resource, w where, ref, what string) (target, refState) {
 	switch len(found) {
 	case 0:
-		m.ps.Add(field, ref, "no %s in this import (references by identifier resolve only against the files of the same import)", what)
+		m.ps.Add(w.String(), ref, "no %s in this import (references by identifier resolve only against the files of the same import)", what)
 		return target{}, refBad
 	case 1:
 		r := found[0]
-		if r.body == nil {
-			return target{}, refBad // it could not be read, as reported already
-		}
 		return target{typ: r.typ, id: r.id, r: r}, refOK
 	}
 	var at []string
 	for _, r := range found[:min(3, len(found))] {
 		at = append(at, r.at)
 	}
-	m.ps.Add(field, ref, "ambiguous: %d resources match (%s)", len(found), strings.Join(at, ", "))
+	m.ps.Add(w.String(), ref, "ambiguous: %d resources match (%s)", len(found), strings.Join(at, ", "))
 	return target{}, refBad
 }
 

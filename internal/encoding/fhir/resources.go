@@ -65,12 +65,15 @@ type address struct {
 	District string `json:"district"`
 }
 
-// head is what every resource is read as first.
+// head is what every resource has: every body embeds it, so that one
+// decode reads both.
 type head struct {
 	ResourceType string       `json:"resourceType"`
 	ID           string       `json:"id"`
 	Identifier   []identifier `json:"identifier"`
 }
+
+func (h *head) meta() *head { return h }
 
 type bundle struct {
 	Type  string    `json:"type"`
@@ -83,11 +86,13 @@ type bundleEntry struct {
 }
 
 type patient struct {
+	head
 	Name    []humanName `json:"name"`
 	Address []address   `json:"address"`
 }
 
 type relatedPerson struct {
+	head
 	Patient      *reference        `json:"patient"`
 	Relationship []codeableConcept `json:"relationship"`
 	Name         []humanName       `json:"name"`
@@ -95,6 +100,7 @@ type relatedPerson struct {
 }
 
 type practitioner struct {
+	head
 	Name          []humanName `json:"name"`
 	Qualification []struct {
 		Code codeableConcept `json:"code"`
@@ -102,6 +108,7 @@ type practitioner struct {
 }
 
 type practitionerRole struct {
+	head
 	Practitioner *reference        `json:"practitioner"`
 	Organization *reference        `json:"organization"`
 	Code         []codeableConcept `json:"code"`
@@ -110,11 +117,13 @@ type practitionerRole struct {
 }
 
 type organization struct {
+	head
 	Name string            `json:"name"`
 	Type []codeableConcept `json:"type"`
 }
 
 type encounter struct {
+	head
 	Status      string            `json:"status"`
 	Class       *coding           `json:"class"`
 	Type        []codeableConcept `json:"type"`
@@ -128,6 +137,7 @@ type encounter struct {
 }
 
 type careTeam struct {
+	head
 	Status      string     `json:"status"`
 	Subject     *reference `json:"subject"`
 	Period      *period    `json:"period"`
@@ -139,6 +149,7 @@ type careTeam struct {
 }
 
 type episodeOfCare struct {
+	head
 	Status      string      `json:"status"`
 	Patient     *reference  `json:"patient"`
 	CareManager *reference  `json:"careManager"`
@@ -147,6 +158,7 @@ type episodeOfCare struct {
 }
 
 type serviceRequest struct {
+	head
 	Status     string            `json:"status"`
 	Subject    *reference        `json:"subject"`
 	Requester  *reference        `json:"requester"`
@@ -158,6 +170,7 @@ type serviceRequest struct {
 // referralRequest is STU3's ReferralRequest, which R4 folded into
 // ServiceRequest; data exported from STU3 systems still carries it.
 type referralRequest struct {
+	head
 	Status    string     `json:"status"`
 	Subject   *reference `json:"subject"`
 	Requester *struct {

@@ -20,6 +20,7 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"strconv"
 
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/graphview"
@@ -74,40 +75,10 @@ type graphAttrs struct {
 	Pseudonymised bool   `json:"pseudonymised"`
 }
 
-// node is a node's object: "id" and its attributes, absent when empty.
-type node struct {
-	ID           string `json:"id"`
-	Kind         string `json:"kind"`
-	Name         string `json:"name,omitempty"`
-	Role         string `json:"role,omitempty"`
-	Sector       string `json:"sector,omitempty"`
-	Locality     string `json:"locality,omitempty"`
-	Organisation string `json:"organisation,omitempty"`
-}
-
-// link is a link's object: source, target and key (NetworkX's multigraph
-// edge key: the edge id) and the attributes of its type.
-type link struct {
-	Source       string `json:"source"`
-	Target       string `json:"target"`
-	Key          string `json:"key"`
-	Type         string `json:"type"`
-	Start        string `json:"start,omitempty"`
-	End          string `json:"end,omitempty"`
-	Role         string `json:"role,omitempty"`
-	Coordinator  *bool  `json:"coordinator,omitempty"`
-	Consent      *bool  `json:"consent,omitempty"`
-	Relation     string `json:"relation,omitempty"`
-	Channel      string `json:"channel,omitempty"`
-	Contacts     int    `json:"contacts,omitempty"`
-	Organisation string `json:"organisation,omitempty"`
-	Referrals    int    `json:"referrals,omitempty"`
-	Person       string `json:"person,omitempty"`
-}
-
 type encoder struct {
 	w     *bufio.Writer
-	buf   bytes.Buffer
+	obj   []byte       // the element being built
+	buf   bytes.Buffer // encoding/json's output, for strings that need escaping
 	enc   *json.Encoder
 	first bool // the next item is the first of its array
 	err   error
@@ -131,41 +102,127 @@ func (e *encoder) value(v any) {
 	_, e.err = e.w.Write(bytes.TrimSuffix(e.buf.Bytes(), []byte("\n")))
 }
 
-// item writes one element of the current array on its own line.
-func (e *encoder) item(v any) error {
+// item writes the object in e.obj as one element of the current array,
+// on its own line.
+func (e *encoder) item() error {
 	if e.first {
 		e.raw("\n")
 		e.first = false
 	} else {
 		e.raw(",\n")
 	}
-	e.value(v)
+	e.obj = append(e.obj, '}')
+	if e.err == nil {
+		_, e.err = e.w.Write(e.obj)
+	}
 	if e.err != nil {
 		return writeErr(e.err)
 	}
 	return nil
 }
 
-// Node implements graphview.Sink.
-func (e *encoder) Node(n *graphview.Node) error {
-	return e.item(node{ID: n.ID, Kind: string(n.Kind), Name: n.Name, Role: string(n.Role), Sector: n.Sector,
-		Locality: n.Locality, Organisation: n.Organisation})
+// The object being built: begin, then members, then item. Members with an
+// empty value are left out, as absent attributes.
+
+func (e *encoder) begin() { e.obj = append(e.obj[:0], '{') }
+
+func (e *encoder) name(name string) {
+	if len(e.obj) > 1 {
+		e.obj = append(e.obj, ',')
+	}
+	e.obj = append(e.obj, '"')
+	e.obj = append(e.obj, name...)
+	e.obj = append(e.obj, '"', ':')
 }
 
-// Edge implements graphview.Sink.
+func (e *encoder) str(name, value string) {
+	if value == "" {
+		return
+	}
+	e.name(name)
+	e.obj = e.appendString(e.obj, value)
+}
+
+func (e *encoder) boolean(name string, v bool) {
+	e.name(name)
+	e.obj = strconv.AppendBool(e.obj, v)
+}
+
+func (e *encoder) count(name string, n int) {
+	e.name(name)
+	e.obj = strconv.AppendInt(e.obj, int64(n), 10)
+}
+
+func (e *encoder) date(name string, d care.Date) {
+	if d.IsOpen() {
+		return
+	}
+	e.name(name)
+	y, m, day := d.Time().Date()
+	e.obj = append(e.obj, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
+		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+}
+
+// appendString appends s as a JSON string: printable ASCII without quotes
+// or backslashes (ids, codes, most names) directly, anything else through
+// encoding/json.
+func (e *encoder) appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c > 0x7e || c == '"' || c == '\\' {
+			e.buf.Reset()
+			if err := e.enc.Encode(s); err != nil && e.err == nil {
+				e.err = err
+			}
+			return append(b, bytes.TrimSuffix(e.buf.Bytes(), []byte("\n"))...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
+}
+
+// Node implements graphview.Sink.
+func (e *encoder) Node(n *graphview.Node) error {
+	e.begin()
+	e.name("id")
+	e.obj = e.appendString(e.obj, n.ID)
+	e.str("kind", string(n.Kind))
+	e.str("name", n.Name)
+	e.str("role", string(n.Role))
+	e.str("sector", n.Sector)
+	e.str("locality", n.Locality)
+	e.str("organisation", n.Organisation)
+	return e.item()
+}
+
+// Edge implements graphview.Sink: source, target, key (NetworkX's
+// multigraph edge key: the edge id) and the attributes of its type.
 func (e *encoder) Edge(x *graphview.Edge) error {
-	l := link{Source: x.Source, Target: x.Target, Key: x.ID, Type: x.Type, Start: x.Span.From.String(), End: x.Span.To.String()}
+	e.begin()
+	e.name("source")
+	e.obj = e.appendString(e.obj, x.Source)
+	e.name("target")
+	e.obj = e.appendString(e.obj, x.Target)
+	e.name("key")
+	e.obj = e.appendString(e.obj, x.ID)
+	e.str("type", x.Type)
+	e.date("start", x.Span.From)
+	e.date("end", x.Span.To)
 	switch x.Type {
 	case string(care.CaresFor):
-		l.Relation, l.Consent = x.Relation, &x.Consent
+		e.str("relation", x.Relation)
+		e.boolean("consent", x.Consent)
 	case string(care.InvolvedIn):
-		l.Role, l.Coordinator = x.Role, &x.Coordinator
+		e.str("role", x.Role)
+		e.boolean("coordinator", x.Coordinator)
 	case string(care.LinkedTo):
-		l.Channel = x.Channel
+		e.str("channel", x.Channel)
 	case graphview.Contact:
-		l.Contacts, l.Organisation = x.Contacts, x.Organisation
+		e.count("contacts", x.Contacts)
+		e.str("organisation", x.Organisation)
 	case graphview.Referral:
-		l.Referrals, l.Person = x.Referrals, x.Person
+		e.count("referrals", x.Referrals)
+		e.str("person", x.Person)
 	}
-	return e.item(l)
+	return e.item()
 }

@@ -241,3 +241,14 @@ func TestCancelled(t *testing.T) {
 		t.Fatal("a cancelled export succeeded")
 	}
 }
+
+// TestEscaping: ids and names that need escaping come back as written.
+func TestEscaping(t *testing.T) {
+	name := "Zoë \"Zed\" O'Neil\n\t\\ <b>&</b> \u2028 \x01"
+	b := care.Batch{Nodes: []care.Node{{ID: `p"\1`, Kind: care.KindPerson, Name: name, Locality: "Ünterstadt"}}}
+	g, _, _ := exportJSON(t, openStore(t, b), graphview.Options{Window: care.Always})
+	n, ok := g.Node(`p"\1`)
+	if !ok || n.Attrs["name"] != name || n.Attrs["locality"] != "Ünterstadt" {
+		t.Errorf("node %+v", n)
+	}
+}

@@ -93,7 +93,6 @@ func newService(t *testing.T, st Backend) *service {
 			Policy:        policy.New(policy.Config{Store: st, Auditor: mem, Pseudonyms: pz}),
 			Authenticate:  auth.Middleware(tokens, log),
 			WebSocketInit: auth.WebSocketInit(tokens, log),
-			AuthError:     auth.ErrorFromContext,
 		}),
 	})
 	srv := httptest.NewServer(h)

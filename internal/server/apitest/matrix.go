@@ -121,7 +121,7 @@ func RunMatrix(t *testing.T, open func(t *testing.T) Backend) {
 				}
 			}
 			for _, q := range []string{`{ people(first: 5) { totalCount } }`, `{ viewer { subject } }`, `{ metricsSummary { people } }`,
-				`mutation { createPerson(input: {id: "p-x", name: "X"}) { id } }`, `{ __schema { types { name } } }`} {
+				`mutation { createPerson(input: {id: "p-x", name: "X"}) { id } }`, `{ __typename people(first: 1) { totalCount } }`} {
 				cell()
 				if r := c.do(t, q, nil); r.code() != "UNAUTHENTICATED" {
 					t.Errorf("client %d, %s: got %q %s", i, q, r.code(), r.Data)
@@ -463,7 +463,9 @@ func testAccessEnds(t *testing.T, svc *service, st Backend, cell func()) {
 	}
 	// History is kept: the admin sees both records.
 	var d struct {
-		Person struct{ Consents []struct{ ID, Decision string } }
+		Person struct {
+			Consents []struct{ ID, Decision string }
+		}
 	}
 	admin.ok(t, `{ person(id: "p-doreen") { consents { id decision } } }`, nil, &d)
 	if len(d.Person.Consents) < 4 || d.Person.Consents[len(d.Person.Consents)-1].Decision != "DENY" {

@@ -38,15 +38,20 @@ func cloneBatch(b care.Batch) care.Batch {
 	return b
 }
 
-// applier is one attempt at applying a batch inside a transaction.
+// applier is one attempt at applying a batch (or the batches of a
+// stream, one after the other) inside a transaction.
 type applier struct {
 	ctx context.Context
 	tx  neo4jdrv.ManagedTransaction
 	b   *care.Batch
 	res care.ApplyResult
+	// eid holds the element ids of the nodes the batch names, as looked
+	// up or written in this transaction (see events.go).
+	eid map[string]string
 }
 
 func (a *applier) run() (care.ApplyResult, error) {
+	a.eid = map[string]string{}
 	kinds, err := a.lookupKinds()
 	if err != nil {
 		return care.ApplyResult{}, err
@@ -127,16 +132,18 @@ func (a *applier) lookupKinds() (map[string]care.Kind, error) {
 	if len(ids) == 0 {
 		return kinds, nil
 	}
-	recs, err := a.collect("UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.kind AS kind", map[string]any{"ids": ids})
+	recs, err := a.collect("UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN n.id AS id, n.kind AS kind, elementId(n) AS e", map[string]any{"ids": ids})
 	if err != nil {
 		return nil, err
 	}
 	for _, rec := range recs {
-		id, _ := rec.Get("id")
-		k, _ := rec.Get("kind")
-		ids, _ := id.(string)
-		ks, _ := k.(string)
-		kinds[ids] = care.Kind(ks)
+		d := decoder{m: rec.AsMap()}
+		id := d.str("id")
+		kinds[id] = care.Kind(d.str("kind"))
+		a.eid[id] = d.str("e")
+		if d.err != nil {
+			return nil, d.err
+		}
 	}
 	return kinds, nil
 }
@@ -168,11 +175,19 @@ WITH n, row WHERE n.kind = row.kind OR row.rekind
 REMOVE n:Person:Carer:Professional:Organisation
 SET n:` + kindLabel[kind] + `, n.kind = row.kind, n.name = row.name, n.nameKey = row.nameKey,
     n.role = row.role, n.sector = row.sector, n.locality = row.locality
-RETURN count(n) AS n`
-		got, err := a.count(q, map[string]any{"rows": rows})
+RETURN n.id AS id, elementId(n) AS e`
+		recs, err := a.collect(q, map[string]any{"rows": rows})
 		if err != nil {
 			return err
 		}
+		for _, rec := range recs {
+			d := decoder{m: rec.AsMap()}
+			a.eid[d.str("id")] = d.str("e")
+			if d.err != nil {
+				return d.err
+			}
+		}
+		got := len(recs)
 		if got != len(rows) {
 			return care.Errorf(care.Conflict, "a node in this batch was given another kind by a concurrent change; retry")
 		}
@@ -341,72 +356,27 @@ func (a *applier) endRelationships() error {
 	return nil
 }
 
-// upsertContacts MERGEs each contact on its id and rewires it to its
-// person, professional and organisation (which a rewrite may change).
+// upsertContacts writes each contact on its id, wired to its person,
+// professional and organisation (which a rewrite may change).
 func (a *applier) upsertContacts() error {
-	if len(a.b.Contacts) == 0 {
-		return nil
-	}
-	rows := make([]any, len(a.b.Contacts))
+	rows := make([]map[string]any, len(a.b.Contacts))
 	for i, c := range a.b.Contacts {
-		rows[i] = contactRow(c)
+		rows[i] = a.eventRow(contactProps(c), c.Person, c.Professional, c.Organisation)
 	}
-	got, err := a.count(`UNWIND $rows AS row
-MERGE (c:Contact {id: row.id})
-SET c.at = row.at, c.day = row.day, c.mode = row.mode, c.setting = row.setting
-WITH c, row
-CALL { WITH c MATCH (c)-[old:CONTACT_OF|CONTACT_WITH|CONTACT_AT]->() DELETE old }
-WITH c, row
-MATCH (p:Node {id: row.person})
-MATCH (pro:Node {id: row.professional})
-CREATE (c)-[:CONTACT_OF]->(p), (c)-[:CONTACT_WITH]->(pro)
-WITH c, row
-CALL {
-  WITH c, row
-  MATCH (o:Node {id: row.organisation})
-  CREATE (c)-[:CONTACT_AT]->(o)
-  RETURN count(o) AS orgs
-}
-WITH row, orgs WHERE row.organisation IS NULL OR orgs = 1
-RETURN count(*) AS n`, map[string]any{"rows": rows})
-	if err != nil {
-		return err
-	}
-	if got != len(rows) {
-		return care.Errorf(care.Conflict, "a node a contact in this batch refers to was deleted by a concurrent change; retry")
-	}
-	a.res.Contacts += got
-	return nil
+	n, err := a.writeEvents(&contactSpec, rows)
+	a.res.Contacts += n
+	return err
 }
 
 // upsertReferrals is upsertContacts for referrals.
 func (a *applier) upsertReferrals() error {
-	if len(a.b.Referrals) == 0 {
-		return nil
-	}
-	rows := make([]any, len(a.b.Referrals))
+	rows := make([]map[string]any, len(a.b.Referrals))
 	for i, r := range a.b.Referrals {
-		rows[i] = referralRow(r)
+		rows[i] = a.eventRow(referralProps(r), r.Person, r.From, r.To)
 	}
-	got, err := a.count(`UNWIND $rows AS row
-MERGE (e:Referral {id: row.id})
-SET e.at = row.at, e.day = row.day, e.reason = row.reason
-WITH e, row
-CALL { WITH e MATCH (e)-[old:REFERRAL_OF|REFERRED_FROM|REFERRED_TO]->() DELETE old }
-WITH e, row
-MATCH (p:Node {id: row.person})
-MATCH (x:Node {id: row.from})
-MATCH (y:Node {id: row.to})
-CREATE (e)-[:REFERRAL_OF]->(p), (e)-[:REFERRED_FROM]->(x), (e)-[:REFERRED_TO]->(y)
-RETURN count(e) AS n`, map[string]any{"rows": rows})
-	if err != nil {
-		return err
-	}
-	if got != len(rows) {
-		return care.Errorf(care.Conflict, "a node a referral in this batch refers to was deleted by a concurrent change; retry")
-	}
-	a.res.Referrals += got
-	return nil
+	n, err := a.writeEvents(&referralSpec, rows)
+	a.res.Referrals += n
+	return err
 }
 
 func (a *applier) removeRelationships() error {

@@ -76,25 +76,21 @@ func relRow(r care.Relationship) map[string]any {
 	}
 }
 
-func contactRow(c care.Contact) map[string]any {
+// contactProps are a contact's node properties (its ends are edges).
+func contactProps(c care.Contact) map[string]any {
 	return map[string]any{
-		"id":           c.ID,
-		"person":       c.Person,
-		"professional": c.Professional,
-		"organisation": nullable(c.Organisation),
-		"at":           c.At.UTC(),
-		"day":          int64(care.DateOf(c.At)),
-		"mode":         string(c.Mode),
-		"setting":      nullable(c.Setting),
+		"id":      c.ID,
+		"at":      c.At.UTC(),
+		"day":     int64(care.DateOf(c.At)),
+		"mode":    string(c.Mode),
+		"setting": nullable(c.Setting),
 	}
 }
 
-func referralRow(r care.Referral) map[string]any {
+// referralProps are a referral's node properties.
+func referralProps(r care.Referral) map[string]any {
 	return map[string]any{
 		"id":     r.ID,
-		"person": r.Person,
-		"from":   r.From,
-		"to":     r.To,
 		"at":     r.At.UTC(),
 		"day":    int64(care.DateOf(r.At)),
 		"reason": nullable(r.Reason),

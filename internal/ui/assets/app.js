@@ -1,7 +1,7 @@
 // "My web of care": sign in with a token, choose whose web, see it drawn
 // and explained, move through time. Plain modern JavaScript, no build.
 
-import { ApiError, gql, plainError } from './api.js';
+import { gql, plainError } from './api.js';
 import { drawWeb, focusNode } from './draw.js';
 import { SECTORS, orderMembers, sectorOf } from './layout.js';
 import { capitalise, channelWords, facts, longDate, monthName, plural, roleWords, shortName } from './words.js';
@@ -114,23 +114,13 @@ const ROLE_NAMES = {
 };
 
 // loadViewer asks who the token belongs to and whose webs they may see.
-// Administrators reach everyone, so their list is the first people by
-// name (and a search). Before the API had `viewer` (issue #5) the page
-// fell back to the first people in the store; that fallback stays for a
-// server without it.
+// Administrators reach everyone (their viewer.people is empty), so their
+// list is the first people by name, with a search for the rest.
 async function loadViewer() {
-  let v;
-  try {
-    v = (await gql('{ viewer { subject role people { id name } } }', {}, state.token)).viewer;
-  } catch (e) {
-    if (!(e instanceof ApiError) || e.code !== 'BAD_USER_INPUT' || !/viewer/.test(e.message)) throw e;
-    v = { subject: '', role: '', people: null };
-  }
-  if (v.role === 'ADMIN' || v.people === null) {
-    const d = await gql('{ people(first: 20, sort: NAME) { nodes { id name } } }', {}, state.token);
-    v = { ...v, people: d.people.nodes, everyone: true };
-  }
-  return v;
+  const v = (await gql('{ viewer { subject role people { id name } } }', {}, state.token)).viewer;
+  if (v.role !== 'ADMIN') return v;
+  const d = await gql('{ people(first: 20, sort: NAME) { nodes { id name } } }', {}, state.token);
+  return { ...v, people: d.people.nodes, everyone: true };
 }
 
 async function searchPeople(text) {
@@ -481,8 +471,8 @@ function renderList(view) {
     const ms = view.members.filter((m) => m.kind !== 'CARER' && m.sector === s.key);
     if (ms.length) groups.push({ title: s.group === s.name || s.group === 'Other' ? s.name : `${s.group}: ${s.name}`, members: ms, cls: s.cls });
   }
-  const bodies = groups.map((g) => h('tbody', {},
-    h('tr', { class: 'group' }, h('th', { scope: 'rowgroup', colspan: '5' }, h('span', { class: `swatch ${g.cls || 'carer'}`, 'aria-hidden': 'true' }), g.title)),
+  const bodies = groups.map((g) => h('tbody', { role: 'rowgroup' },
+    h('tr', { class: 'group', role: 'row' }, h('th', { scope: 'rowgroup', colspan: '5', role: 'rowheader' }, h('span', { class: `swatch ${g.cls || 'carer'}`, 'aria-hidden': 'true' }), g.title)),
     g.members.map((m) => {
       const notes = [];
       if (m.coordinator) {
@@ -492,16 +482,16 @@ function renderList(view) {
       const inv = m.relationships.find((r) => r.type === 'INVOLVED_IN' || r.type === 'CARES_FOR');
       const when = inv ? spanWords(inv) : (m.kind !== 'CARER' ? 'seen, not recorded as involved' : '');
       const talks = view.direct.get(m.id);
-      return h('tr', { 'data-member': m.id, class: m.unlinked ? 'unlinked' : null },
-        h('td', { class: 'no' }, String(m.no)),
-        h('td', {},
+      return h('tr', { 'data-member': m.id, class: m.unlinked ? 'unlinked' : null, role: 'row' },
+        h('td', { class: 'no', role: 'cell' }, String(m.no)),
+        h('td', { class: 'member', role: 'cell' },
           h('button', { type: 'button', class: 'who-button', 'data-member': m.id, 'aria-label': `${m.name}: show in the drawing`, onclick: () => showInDrawing(m.id) }, m.name),
           h('span', { class: 'role' }, capitalise(m.roleText) + (inv && inv.role ? ` — ${inv.role}` : '')),
           when ? h('span', { class: 'period' }, capitalise(when)) : null,
           notes),
-        h('td', {}, m.kind === 'CARER' ? 'Family carer' : h('span', {}, m.organisation ? m.organisation.name : 'Not recorded', h('br'), h('span', { class: `sector-name ${sectorOf(m.sector).cls}` }, sectorOf(m.sector).name))),
-        h('td', { class: 'num' }, String(m.contacts)),
-        h('td', {}, talks.length ? talks.map((x) => `${x.other.name} (${x.l.channelWords})`).join('; ') : '—'));
+        h('td', { class: 'org', role: 'cell' }, m.kind === 'CARER' ? 'Family carer' : h('span', {}, m.organisation ? m.organisation.name : 'Not recorded', h('br'), h('span', { class: `sector-name ${sectorOf(m.sector).cls}` }, sectorOf(m.sector).name))),
+        h('td', { class: 'num', role: 'cell' }, String(m.contacts)),
+        h('td', { class: 'talks', role: 'cell' }, talks.length ? talks.map((x) => `${x.other.name} (${x.l.channelWords})`).join('; ') : '—'));
     })));
   const table = $('member-list');
   for (const b of table.querySelectorAll('tbody')) b.remove();

@@ -169,8 +169,8 @@ export function drawWeb(container, view, { compact, onFocusMember }) {
     if (m.coordinator) el('polygon', { points: star(SIZE.nodeR, -SIZE.nodeR, 8), class: 'star' }, g);
     if (n.ring === 'carer') {
       const below = n.label.y > n.y;
-      text(g, { y: (below ? SIZE.nodeR + 16 : -SIZE.nodeR - 22).toFixed(1), 'text-anchor': 'middle', class: 'carer-name' }, m.name);
-      text(g, { y: (below ? SIZE.nodeR + 31 : -SIZE.nodeR - 8).toFixed(1), 'text-anchor': 'middle', class: 'carer-rel' }, m.detail);
+      text(g, { y: (below ? SIZE.nodeR + 16 : -SIZE.nodeR - 25).toFixed(1), 'text-anchor': 'middle', class: 'carer-name' }, fit(m.name, NAME_FONT, SIZE.carerLabel));
+      text(g, { y: (below ? SIZE.nodeR + 34 : -SIZE.nodeR - 7).toFixed(1), 'text-anchor': 'middle', class: 'carer-rel' }, fit(m.detail, ORG_FONT, SIZE.carerLabel));
     }
     g.addEventListener('focus', () => highlight(svg, m.id, view));
     g.addEventListener('blur', () => highlight(svg, null, view));
@@ -181,13 +181,20 @@ export function drawWeb(container, view, { compact, onFocusMember }) {
       else if (ev.key === 'Home') next = 0;
       else if (ev.key === 'End') next = order.length - 1;
       else if (ev.key === 'Enter' || ev.key === ' ') {
-        ev.preventDefault();
-        if (onFocusMember) onFocusMember(m.id);
+        ev.preventDefault(); // acted on at keyup, below
         return;
       }
       if (next === null) return;
       ev.preventDefault();
       focusNode(svg, order[next].m.id);
+    });
+    // Enter and Space go to the member's row at keyup, so the key's own
+    // press never lands on (and presses) the row's button.
+    g.addEventListener('keyup', (ev) => {
+      if ((ev.key === 'Enter' || ev.key === ' ') && onFocusMember) {
+        ev.preventDefault();
+        onFocusMember(m.id);
+      }
     });
     g.addEventListener('click', () => focusNode(svg, m.id));
   });

@@ -41,12 +41,13 @@ export const SIZE = {
   personR: 42,
   nodeR: 14,
   slot: 38, // arc length per professional on the ring: room for a node and its neighbour
-  minRing: 210,
-  carerRing: 112,
+  minRing: 240,
+  carerRing: 120,
+  carerLabel: 150, // widest carer label; longer ones are shortened (the list has them whole)
   sectorBand: 44,
   labelLine: 16, // one line of a member label
   labelGap: 6, // between two labels in a column
-  labelWidth: 300,
+  labelWidth: 320,
   columnGap: 64, // ring to label column
   margin: 24,
 };
@@ -106,9 +107,11 @@ export function layoutWeb(members, { compact, measure }) {
 
   // Carers close to the person: one above, two upper left and right,
   // more evenly round.
-  const rc = Math.max(SIZE.carerRing, (carers.length * 130) / (2 * Math.PI));
+  // Two carers sit wide apart (upper left and right) so that their
+  // labels, at most SIZE.carerLabel wide, never meet.
+  const rc = Math.max(SIZE.carerRing, (carers.length * (SIZE.carerLabel + 20)) / (2 * Math.PI));
   const carerAngles = carers.length <= 2
-    ? carers.map((_, i) => -Math.PI / 2 + (i - (carers.length - 1) / 2) * (Math.PI / 2))
+    ? carers.map((_, i) => -Math.PI / 2 + (i - (carers.length - 1) / 2) * ((2 * Math.PI) / 3))
     : carers.map((_, i) => -Math.PI / 2 + (i * 2 * Math.PI) / carers.length);
 
   const cx = 0;
@@ -162,7 +165,7 @@ export function layoutWeb(members, { compact, measure }) {
   // Carer labels sit outside their node, away from the person.
   for (const n of nodes.filter((k) => k.ring === 'carer')) {
     const below = Math.sin(n.angle) > 0.2;
-    n.label = { x: n.x, y: below ? n.y + SIZE.nodeR + 16 : n.y - SIZE.nodeR - 22, anchor: 'middle' };
+    n.label = { x: n.x, y: below ? n.y + SIZE.nodeR + 16 : n.y - SIZE.nodeR - 25, anchor: 'middle' };
   }
   const top = minY - SIZE.margin;
   const bottom = maxY + SIZE.margin;

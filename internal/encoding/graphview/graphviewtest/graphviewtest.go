@@ -262,9 +262,9 @@ func typed(typ, s string) (any, error) {
 // ParseJSON reads a node-link JSON document.
 func ParseJSON(r io.Reader) (*Graph, error) {
 	var doc struct {
-		Directed   *bool                       `json:"directed"`
-		Multigraph *bool                       `json:"multigraph"`
-		Graph      map[string]json.RawMessage  `json:"graph"`
+		Directed   *bool                        `json:"directed"`
+		Multigraph *bool                        `json:"multigraph"`
+		Graph      map[string]json.RawMessage   `json:"graph"`
 		Nodes      []map[string]json.RawMessage `json:"nodes"`
 		Links      []map[string]json.RawMessage `json:"links"`
 	}
