@@ -52,14 +52,18 @@ func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout
 	}
 	log.Info().Int("writes", n).Dur("took", time.Since(start)).Msg("demo data loaded")
 	fmt.Fprintf(stdout, "demo data loaded: %d people, %d writes in %s\n", people, n, time.Since(start).Round(time.Millisecond))
-	if err := printDemoTokens(stdout, f.auth, f.store, f.addr); err != nil {
-		return err
+	if f.store.neo4jURI == "" {
+		// Where the audit log and keys are (careweb audit --data DIR).
+		fmt.Fprintf(stdout, "data directory: %s\n", f.store.data)
 	}
 	sec, err := openSecurity(ctx, f.auth, f.security, f.store, log)
 	if err != nil {
 		return err
 	}
 	defer sec.Close()
+	if err := printDemoTokens(stdout, f.auth, f.store, f.addr); err != nil {
+		return err
+	}
 	return listenAndServe(ctx, f.addr, newHandler(st, reg, log, f.api, sec), log, stdout, f.shutdownTimeout)
 }
 

@@ -20,7 +20,7 @@ import (
 	"github.com/careweb/careweb/internal/pseudonym"
 )
 
-const exportSynopsis = `Exports the store (docs/data-format.md, "Export"):
+const exportSynopsis = `Exports the store (docs/data-format.md):
 
   --format graphml  one GraphML file for NetworkX, igraph and Gephi: every
                     node; relationships, and contacts and referrals

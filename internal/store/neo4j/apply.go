@@ -12,20 +12,36 @@ import (
 
 // Apply normalises, validates and writes b in one write transaction (see
 // care.Writer). The transaction function only reads b, so the driver may
-// run it again after a transient failure; every write is a MERGE or a
-// DELETE keyed on a unique id, so a retry after a commit whose outcome was
-// lost writes the same state, not a duplicate.
+// run it again after a transient failure; every write is keyed on a
+// unique id (a MERGE, a DELETE, or a CREATE of what the transaction found
+// missing), so a retry after a commit whose outcome was lost writes the
+// same state, not a duplicate.
+//
+// Events are created without MERGE's lock (events.go), so two writers
+// creating the same new event at once collide on its uniqueness
+// constraint; the loser runs again, and then finds the event and
+// rewrites it, as an upsert should.
 func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, error) {
 	b = cloneBatch(b)
 	b.Normalise()
 	if b.Empty() {
 		return care.ApplyResult{}, nil
 	}
-	return write(ctx, s, "apply batch", func(tx neo4jdrv.ManagedTransaction) (care.ApplyResult, error) {
-		a := applier{ctx: ctx, tx: tx, b: &b}
-		return a.run()
-	})
+	for attempt := 1; ; attempt++ {
+		res, err := write(ctx, s, "apply batch", func(tx neo4jdrv.ManagedTransaction) (care.ApplyResult, error) {
+			a := applier{ctx: ctx, tx: tx, b: &b}
+			return a.run()
+		})
+		if attempt < maxCreateRaces && isConstraintViolation(err) && ctx.Err() == nil {
+			continue
+		}
+		return res, err
+	}
 }
+
+// maxCreateRaces bounds Apply's attempts when concurrent writers keep
+// creating the events it creates.
+const maxCreateRaces = 1
 
 // cloneBatch copies the slices that Normalise rewrites, so that Apply does
 // not change the caller's batch.

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net"
 	"net/url"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -353,5 +354,51 @@ func TestNeo4jSpecifics(t *testing.T) {
 	var e *care.Error
 	if _, err := s.Node(ctx, "g1"); !errors.As(err, &e) || e.Code != care.NotFound {
 		t.Errorf("g1 after delete: %v", err)
+	}
+}
+
+// TestConcurrentEventCreates applies the same new contacts and referrals
+// from several writers at once: events are created without MERGE, so the
+// writers race on the uniqueness constraints, and every one must still
+// succeed (as an upsert) with one copy of each event stored.
+func TestConcurrentEventCreates(t *testing.T) {
+	s := neo4jtest.Open(t)
+	ctx := context.Background()
+	if _, err := s.Apply(ctx, storetest.Fixture()); err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2025, 1, 1, 9, 0, 0, 0, time.UTC)
+	var b care.Batch
+	for i := range 200 {
+		b.Contacts = append(b.Contacts, care.Contact{ID: "kc" + strconv.Itoa(i), Person: "p-cyd", Professional: "pr-green",
+			Organisation: "o-surgery", At: at.Add(time.Duration(i) * time.Minute)})
+	}
+	b.Referrals = []care.Referral{{ID: "rc1", Person: "p-cyd", From: "pr-green", To: "o-hospital", At: at}}
+	const writers = 4
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for range writers {
+		wg.Go(func() {
+			_, err := s.Apply(ctx, b)
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Errorf("a concurrent writer of the same events failed: %v", err)
+		}
+	}
+	page, err := s.Contacts(ctx, care.EventQuery{Person: "p-cyd", Window: care.Always, Page: care.Page{First: 1000}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Info.TotalCount != 200 {
+		t.Errorf("p-cyd has %d contacts, want 200", page.Info.TotalCount)
+	}
+	refs, err := s.Referrals(ctx, care.EventQuery{Person: "p-cyd", Window: care.Always})
+	if err != nil || refs.Info.TotalCount != 1 {
+		t.Errorf("p-cyd's referrals: %+v, %v; want one", refs.Info, err)
 	}
 }
