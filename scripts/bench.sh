@@ -2,7 +2,9 @@
 # Runs the committed benchmarks behind docs/performance.md. Slow parts are
 # opt-in: BENCH_NEO4J=1 adds the Neo4j rows (starts the test server),
 # BENCH_PEERS=1 times betweenness against igraph and NetworkX (~4 min),
-# CAREWEB_BENCH_CONTACTS sizes the embedded store benchmark (default 2,000,000).
+# CAREWEB_BENCH_CONTACTS sizes the embedded store benchmark (default 2,000,000),
+# CAREWEB_BENCH_IMPORT_PEOPLE and CAREWEB_BENCH_IMPORT_NEO4J_PEOPLE the CSV
+# import benchmark (default 100,000 and 5,000 people).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-artifacts
@@ -23,6 +25,7 @@ CAREWEB_BENCH_CONTACTS=${CAREWEB_BENCH_CONTACTS:-2000000} \
 [ -n "${NEO4J_URI:-}" ] && go test -run '^$' -bench ApplyContacts ./internal/store/neo4j/ | tee -a "$out"
 go test -run '^$' -bench 'API' -benchtime 5000x ./cmd/careweb | tee -a "$out"
 go test -run '^$' -bench MetricsBatch -benchtime 30x ./cmd/careweb | tee -a "$out"
+go test -run '^$' -bench '^BenchmarkImport$' -benchtime 1x -timeout 60m ./cmd/careweb | tee -a "$out"
 go test -run '^$' -bench . -benchtime 1x ./internal/metrics/network/ | tee -a "$out"
 if [ "${BENCH_PEERS:-}" = "1" ]; then
   ./scripts/crosscheck/ensure-deps.sh

@@ -24,7 +24,7 @@ import (
 // written out as CSV once per run, into a store with carecsv.Load, as
 // `careweb import` does:
 //
-//	go test -run '^$' -bench Import -benchtime 1x ./cmd/careweb
+//	go test -run '^$' -bench '^BenchmarkImport$' -benchtime 1x ./cmd/careweb
 //
 // Sub-benchmarks: all/ imports every file into an empty store;
 // contacts/ imports contacts.csv alone into a store holding the rest of

@@ -72,6 +72,15 @@ func TestDependencyDirection(t *testing.T) {
 					}
 				}
 			}
+			// The security packages sit beside the domain: they know no
+			// transport and no store (the policy wraps care.Store, whatever
+			// implements it).
+			for _, sec := range []string{"internal/policy", "internal/audit", "internal/auth", "internal/keys", "internal/pseudonym"} {
+				if name == sec && own && (strings.HasPrefix(d, "graph") || strings.HasPrefix(d, "internal/server") ||
+					strings.HasPrefix(d, "internal/store") || strings.HasPrefix(d, "cmd/")) {
+					t.Errorf("%s imports %s: security packages depend on the domain only", name, d)
+				}
+			}
 			// Only main knows the concrete stores.
 			if own && (strings.HasPrefix(d, "internal/store/embedded") || strings.HasPrefix(d, "internal/store/neo4j")) &&
 				!strings.HasPrefix(name, "cmd/") && !strings.HasPrefix(name, "internal/store/") {

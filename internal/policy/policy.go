@@ -105,6 +105,9 @@ func WithRequest(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{})
 }
 
+// InRequest reports whether ctx already has a request scope.
+func InRequest(ctx context.Context) bool { return requestOf(ctx) != nil }
+
 func requestOf(ctx context.Context) *request {
 	r, _ := ctx.Value(requestKey{}).(*request)
 	return r

@@ -128,12 +128,27 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 		// is never reused by a later operation on the same WebSocket.
 		srv.Use(auth.RequireSignIn{AllowIntrospection: cfg.Introspection})
 		srv.AroundOperations(func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+			if policy.InRequest(ctx) {
+				return next(ctx) // a POST: the HTTP request's scope (sockets have none)
+			}
 			return next(policy.WithRequest(ctx))
 		})
 	}
 	srv.AroundOperations(subscriptionsOverWebSocket)
 
 	var h http.Handler = graph.LoaderMiddleware(res.Store, srv)
+	if !cfg.Unprotected {
+		// The dataloaders take the HTTP request's context, not the
+		// operation's: give a POST request one policy scope for both, so
+		// its decisions are made, and recorded, once.
+		next := h
+		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				r = r.WithContext(policy.WithRequest(r.Context()))
+			}
+			next.ServeHTTP(w, r)
+		})
+	}
 	h = limitRequest(l, h)
 	if !cfg.Unprotected {
 		h = cfg.Authenticate(h)

@@ -86,10 +86,17 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	if ps.len() > 0 {
 		return care.ApplyResult{}, mergeProblems(ps)
 	}
-	if err := im.check(ctx); err != nil {
-		return care.ApplyResult{}, err
+	err := im.check(ctx)
+	var res care.ApplyResult
+	if err == nil {
+		res, err = im.write(ctx)
 	}
-	return im.write(ctx)
+	if err != nil && ctx.Err() != nil {
+		if _, coded := errors.AsType[*care.Error](err); !coded {
+			err = care.Wrap(care.Unavailable, err, "import cancelled: nothing was written")
+		}
+	}
+	return res, err
 }
 
 // importer is one Load in progress.
@@ -668,7 +675,7 @@ func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
 			case batches <- b:
 				return nil
 			case <-ctx.Done():
-				return ctx.Err()
+				return cancelled(ctx)
 			}
 		})
 	}()
@@ -690,19 +697,24 @@ func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
 			cur = b
 			return b.b, nil
 		case <-ctx.Done():
-			return care.Batch{}, ctx.Err()
+			return care.Batch{}, cancelled(ctx)
 		}
 	}
 	res, err := bw.ApplyStream(ctx, next)
 	cancel()
 	wg.Wait()
 	if err != nil {
-		if parseErr != nil && !errors.Is(parseErr, context.Canceled) {
+		if parseErr != nil && care.ErrorCode(parseErr) != care.Unavailable {
 			return care.ApplyResult{}, parseErr
 		}
 		return care.ApplyResult{}, locate(err, cur)
 	}
 	return res, nil
+}
+
+// cancelled is the error of an import whose ctx ended.
+func cancelled(ctx context.Context) error {
+	return care.Wrap(care.Unavailable, ctx.Err(), "import cancelled: nothing was written")
 }
 
 // produce parses the files again into batches of up to im.size rows,

@@ -319,17 +319,21 @@ func changing(name, first, then string) carecsv.Source {
 func TestLoadRefusesAFileChangedBetweenPasses(t *testing.T) {
 	valid := readDir(t, filepath.Join(fixtures, "valid"))
 	contacts := valid[carecsv.ContactsFile]
-	for _, tc := range []struct{ name, then string }{
-		{"a row changed", strings.Replace(contacts, "clinic", "clinix", 1)},
-		{"a row added", contacts + "k9,p1,gp1,,2025-04-01,phone,\n"},
-		{"cut short", contacts[:len(contacts)-20]},
-		{"broken", contacts + "k9,p1\n"},
+	for _, tc := range []struct {
+		name, then string
+		size       int
+	}{
+		{"a row changed", strings.Replace(contacts, "clinic", "clinix", 1), 0},
+		{"a row changed, streamed", strings.Replace(contacts, "clinic", "clinix", 1), 2},
+		{"a row added", contacts + "k9,p1,gp1,,2025-04-01,phone,\n", 0},
+		{"cut short", contacts[:len(contacts)-20], 0},
+		{"broken, streamed", contacts + "k9,p1\n", 3},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t)
 			srcs := []carecsv.Source{carecsv.StringSource(carecsv.NodesFile, valid[carecsv.NodesFile]),
 				changing(carecsv.ContactsFile, contacts, tc.then)}
-			_, err := carecsv.LoadSources(context.Background(), st, srcs)
+			_, err := carecsv.Load(context.Background(), st, srcs, carecsv.Options{BatchSize: tc.size})
 			if care.ErrorCode(err) != care.Conflict || !strings.Contains(err.Error(), "contacts.csv changed") {
 				t.Fatalf("err = %v, want Conflict naming contacts.csv", err)
 			}
@@ -357,6 +361,22 @@ func (c *cancelling) Read(p []byte) (int, error) {
 }
 
 func TestLoadCancelledWritesNothing(t *testing.T) {
+	t.Run("checking", func(t *testing.T) {
+		st := openStore(t)
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		_, err := carecsv.Load(ctx, st, population{people: 10, pros: 2, contacts: 50_000}.sources(), carecsv.Options{BatchSize: 1_000})
+		if care.ErrorCode(err) != care.Unavailable {
+			t.Fatalf("err = %v, want Unavailable", err)
+		}
+		if n := counts(t, st); n != (carecsv.Counts{}) {
+			t.Errorf("a cancelled import wrote %+v", n)
+		}
+	})
+	t.Run("writing", func(t *testing.T) { cancelWhileWriting(t) })
+}
+
+func cancelWhileWriting(t *testing.T) {
 	st := openStore(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -372,8 +392,8 @@ func TestLoadCancelledWritesNothing(t *testing.T) {
 		return rc, err
 	}
 	_, err := carecsv.Load(ctx, st, srcs, carecsv.Options{BatchSize: 1_000})
-	if err == nil {
-		t.Fatal("a cancelled import succeeded")
+	if care.ErrorCode(err) != care.Unavailable {
+		t.Fatalf("err = %v, want Unavailable", err)
 	}
 	if n := counts(t, st); n != (carecsv.Counts{}) {
 		t.Errorf("a cancelled import wrote %+v", n)

@@ -25,6 +25,7 @@ func TestSyntheaEmbedded(t *testing.T) {
 	im := load(t, st, syntheaDir)
 	checkSynthea(t, st, im)
 	reimportUnchanged(t, st, fhir.Options{}, syntheaDir)
+	refusedUnchanged(t, st)
 }
 
 func TestSyntheaNeo4j(t *testing.T) {
@@ -32,6 +33,35 @@ func TestSyntheaNeo4j(t *testing.T) {
 	im := load(t, st, syntheaDir)
 	checkSynthea(t, st, im)
 	reimportUnchanged(t, st, fhir.Options{}, syntheaDir)
+	refusedUnchanged(t, st)
+}
+
+// refusedUnchanged imports a new patient with a good encounter and one
+// only the store can refuse (with a professional that does not exist):
+// the store's problem is located, and nothing is written, not even the
+// good part.
+func refusedUnchanged(t *testing.T, st care.Store) {
+	t.Helper()
+	before := snapshot(t, st)
+	// Practitioner/4ce79e7a-… is Douglas Walsh's first practitioner (SOURCE.md, Example 1).
+	good := `{"resourceType":"Patient","id":"late","name":[{"family":"Late"}]}
+{"resourceType":"Encounter","id":"good","subject":{"reference":"Patient/late"},"participant":[{"individual":{"reference":"Practitioner/4ce79e7a-ac65-4f77-9ddf-c53b1a1d40de"}}],"period":{"start":"2021-03-01T10:00:00Z"}}
+`
+	bad := `{"resourceType":"Encounter","id":"bad","subject":{"reference":"Patient/late"},"participant":[{"individual":{"reference":"Practitioner/nobody"}}],"period":{"start":"2021-03-02T10:00:00Z"}}
+`
+	_, _, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good+bad)}, fhir.Options{})
+	checkProblems(t, err, []problem{{"late.ndjson:3(Encounter/bad).participant[0].individual", "no such node"}})
+	if after := snapshot(t, st); after != before {
+		t.Error("a refused import changed the store")
+	}
+	// Alone, the good part goes in: what the refusal kept out was real.
+	n := takeCensus(t, st)
+	if _, _, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good)}, fhir.Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if got := takeCensus(t, st); got.People != n.People+1 || got.Contacts != n.Contacts+1 {
+		t.Errorf("census %+v after the good part, want one more person and contact than %+v", got, n)
+	}
 }
 
 func TestSyntheaConditionalEmbedded(t *testing.T) {

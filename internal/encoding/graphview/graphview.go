@@ -148,7 +148,9 @@ type Counts struct {
 	Referrals     int // referrals aggregated into ReferralEdges
 }
 
-// View is the graph of one store under one set of options.
+// View is the graph of one store under one set of options. It reuses its
+// buffers from one person to the next, so it is not safe for concurrent
+// use.
 type View struct {
 	st       care.Streamer
 	opt      Options

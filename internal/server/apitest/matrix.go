@@ -518,4 +518,20 @@ func testMatrixAudit(t *testing.T, svc *service) {
 	if margaret == 0 {
 		t.Fatal("no audit record of Margaret reading Arthur's web")
 	}
+	// One request reading Arthur's node through two paths (the viewer's
+	// list, by the dataloader, and person(id:)) is one record.
+	count := func() int {
+		n := 0
+		for _, e := range svc.audit.Events() {
+			if e.Subject == demo.ShowcaseMargaret && e.Person == arthur && e.Operation == "node" {
+				n++
+			}
+		}
+		return n
+	}
+	before := count()
+	svc.client(care.AccessCarer, demo.ShowcaseMargaret).ok(t, `{ viewer { people { id name } } person(id: "p-arthur") { name } }`, nil, nil)
+	if got := count() - before; got != 1 {
+		t.Fatalf("one request left %d node records for Arthur, want 1", got)
+	}
 }

@@ -41,7 +41,7 @@ func (s *Store) Apply(ctx context.Context, b care.Batch) (care.ApplyResult, erro
 
 // maxCreateRaces bounds Apply's attempts when concurrent writers keep
 // creating the events it creates.
-const maxCreateRaces = 1
+const maxCreateRaces = 3
 
 // cloneBatch copies the slices that Normalise rewrites, so that Apply does
 // not change the caller's batch.
