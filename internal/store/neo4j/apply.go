@@ -3,8 +3,6 @@ package neo4j
 import (
 	"context"
 	"fmt"
-	"os"
-	"time"
 	"slices"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -93,26 +91,15 @@ func (a *applier) run() (care.ApplyResult, error) {
 }
 
 func (a *applier) collect(cypher string, params map[string]any) ([]*neo4jdrv.Record, error) {
-	t0 := time.Now()
-	r, err := collect(a.ctx, a.tx, cypher, params)
-	if os.Getenv("ZZ_TIME") != "" {
-		q := cypher
-		if len(q) > 60 { q = q[:60] }
-		fmt.Fprintf(os.Stderr, "ZZ %8.0fms %q\n", float64(time.Since(t0).Microseconds())/1000, q)
-	}
-	return r, err
+	return collect(a.ctx, a.tx, cypher, params)
 }
 
 // count runs a query returning one column n and returns it.
 func (a *applier) count(cypher string, params map[string]any) (int, error) {
-	recs, err := a.collect(cypher, params)
+	rec, err := single(a.ctx, a.tx, cypher, params)
 	if err != nil {
 		return 0, err
 	}
-	if len(recs) != 1 {
-		return 0, fmt.Errorf("x")
-	}
-	rec := recs[0]
 	v, _ := rec.Get("n")
 	n, ok := v.(int64)
 	if !ok {
