@@ -9,9 +9,12 @@ package neo4jtest
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"os"
+	"path/filepath"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -40,11 +43,14 @@ func Config() (neo4j.Config, bool) {
 }
 
 // Require returns the configuration, or skips tb (fails it under CI=true)
-// when NEO4J_URI is not set.
+// when NEO4J_URI is not set. It also gives tb the test database to itself
+// until tb ends: `go test ./...` runs packages in parallel processes, and
+// every Neo4j test clears the one shared database (see lock).
 func Require(tb testing.TB) neo4j.Config {
 	tb.Helper()
 	cfg, ok := Config()
 	if ok {
+		lock(tb, cfg.URI)
 		return cfg
 	}
 	if os.Getenv("CI") == "true" {
@@ -53,6 +59,46 @@ func Require(tb testing.TB) neo4j.Config {
 	warnOnce.Do(func() { fmt.Fprintln(os.Stderr, "!!! "+SkipMessage+" !!!") })
 	tb.Skip(SkipMessage)
 	return cfg
+}
+
+// The database lock: an advisory file lock (flock) per server URI, shared
+// by every test process on the machine, held from a test's Require to its
+// end. Within one process tests that use Neo4j run one at a time (they
+// never call t.Parallel), so a count makes nested Requires (a test that
+// opens a store and runs a command that opens another) reentrant.
+var (
+	lockMu    sync.Mutex
+	lockCount int
+	lockFile  *os.File
+)
+
+func lock(tb testing.TB, uri string) {
+	tb.Helper()
+	lockMu.Lock()
+	defer lockMu.Unlock()
+	if lockCount == 0 {
+		path := filepath.Join(os.TempDir(), fmt.Sprintf("careweb-neo4jtest-%x.lock", sha256.Sum256([]byte(uri))))
+		f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o600)
+		if err != nil {
+			tb.Fatalf("neo4jtest: lock file: %v", err)
+		}
+		if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX); err != nil {
+			f.Close()
+			tb.Fatalf("neo4jtest: locking the test database: %v", err)
+		}
+		lockFile = f
+	}
+	lockCount++
+	tb.Cleanup(func() {
+		lockMu.Lock()
+		defer lockMu.Unlock()
+		lockCount--
+		if lockCount == 0 {
+			_ = syscall.Flock(int(lockFile.Fd()), syscall.LOCK_UN)
+			lockFile.Close()
+			lockFile = nil
+		}
+	})
 }
 
 // Open opens a store on the test server after deleting everything in its
@@ -94,25 +140,33 @@ func Clear(tb testing.TB, cfg neo4j.Config) {
 	defer drv.Close(ctx)
 	sess := drv.NewSession(ctx, neo4jdrv.SessionConfig{AccessMode: neo4jdrv.AccessModeWrite, DatabaseName: cfg.Database})
 	defer sess.Close(ctx)
-	for {
-		n, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (int64, error) {
-			res, err := tx.Run(ctx, "MATCH (n) WITH n LIMIT 2000 DETACH DELETE n RETURN count(*) AS n", nil)
+	// Relationships go first, in chunks: a node with a hundred thousand
+	// (an organisation after a benchmark) detached in one go would need
+	// a transaction larger than the test server's memory allows.
+	for _, q := range []string{
+		"MATCH ()-[r]->() WITH r LIMIT 20000 DELETE r RETURN count(*) AS n",
+		"MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n",
+	} {
+		for {
+			n, err := neo4jdrv.ExecuteWrite(ctx, sess, func(tx neo4jdrv.ManagedTransaction) (int64, error) {
+				res, err := tx.Run(ctx, q, nil)
+				if err != nil {
+					return 0, err
+				}
+				rec, err := res.Single(ctx)
+				if err != nil {
+					return 0, err
+				}
+				v, _ := rec.Get("n")
+				c, _ := v.(int64)
+				return c, nil
+			})
 			if err != nil {
-				return 0, err
+				tb.Fatalf("neo4jtest: clearing %s: %v", cfg.URI, err)
 			}
-			rec, err := res.Single(ctx)
-			if err != nil {
-				return 0, err
+			if n == 0 {
+				break
 			}
-			v, _ := rec.Get("n")
-			c, _ := v.(int64)
-			return c, nil
-		})
-		if err != nil {
-			tb.Fatalf("neo4jtest: clearing %s: %v", cfg.URI, err)
-		}
-		if n == 0 {
-			return
 		}
 	}
 }
