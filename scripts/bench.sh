@@ -4,7 +4,7 @@
 # BENCH_PEERS=1 times betweenness against igraph and NetworkX (~4 min),
 # CAREWEB_BENCH_CONTACTS sizes the embedded store benchmark (default 2,000,000),
 # CAREWEB_BENCH_IMPORT_PEOPLE and CAREWEB_BENCH_IMPORT_NEO4J_PEOPLE the CSV
-# import benchmark (default 100,000 and 5,000 people).
+# import benchmark (default 30,000 and 1,000 people).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p test-artifacts

@@ -6,11 +6,13 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
+	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	"github.com/careweb/careweb/internal/care"
 )
@@ -46,18 +48,22 @@ func LoadSources(ctx context.Context, st Target, srcs []Source) (care.ApplyResul
 // Load imports the sources into st: every row of every file is written, or
 // nothing is. Sources may come in any order, each file name at most once.
 //
-// It reads the files twice. The first pass parses every row and checks it
+// It reads the files twice. The check pass parses every row and checks it
 // as the store would (care.Batch.Validate, a batch at a time, against the
 // nodes of nodes.csv and, for ids that are not in it, the nodes already in
-// the store), and also finds ids given twice across the whole import. If
-// anything is wrong it returns one Invalid *care.Error listing every
-// problem, up to care.MaxProblems, located "contacts.csv:17.at", and the
-// store is not written to. The second pass reads the files again and feeds
-// them to the store in batches, parsing on one goroutine while the store
-// applies on another; a problem only the store finds (another writer
-// changed it between the passes) is located the same way and nothing is
-// written. A file that changed between the passes is refused with Conflict.
-// An error opening or reading a source is returned as Invalid or Internal.
+// the store), and finds ids given twice in a file. If anything is wrong it
+// returns one Invalid *care.Error listing every problem, up to
+// care.MaxProblems, located "contacts.csv:17.at", and nothing is written.
+// The write pass reads the files again and feeds them to the store in
+// batches (ApplyStream, one atomic stream; an import of one batch is one
+// Apply), parsing on its own goroutine while the store applies. The passes
+// overlap, but the stream is committed only after the check has passed:
+// until then the store holds the batches pending, and a failed check
+// makes it drop them. A problem only the store finds (another writer
+// changed it meanwhile) is located the same way and nothing is written. A
+// file whose bytes differ between the passes is refused with Conflict. An
+// error opening or reading a source is returned as Invalid or Internal; a
+// cancelled ctx as Unavailable.
 //
 // Memory holds the kind of every node of nodes.csv and of every stored
 // node referred to, 8 bytes per row for finding repeated ids, and a few
@@ -70,6 +76,7 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	if im.progress == nil {
 		im.progress = &Progress{}
 	}
+	defer im.progress.phase.Store(int32(Done))
 	var ps problems
 	for _, s := range srcs {
 		f := fileIndex(s.Name)
@@ -86,15 +93,44 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	if ps.len() > 0 {
 		return care.ApplyResult{}, mergeProblems(ps)
 	}
-	err := im.check(ctx)
-	var res care.ApplyResult
-	if err == nil {
-		res, err = im.write(ctx)
-	}
-	if err != nil && ctx.Err() != nil {
-		if _, coded := errors.AsType[*care.Error](err); !coded {
-			err = care.Wrap(care.Unavailable, err, "import cancelled: nothing was written")
+	// The two passes overlap: the store takes the first batches while the
+	// check goes on, and the stream is committed only once the check has
+	// passed (the write pass waits for it before its end). On 2 cores the
+	// store's writing leaves one nearly idle, which the check fills.
+	im.progress.phase.Store(int32(Checking))
+	checkCtx, stopCheck := context.WithCancel(ctx)
+	defer stopCheck()
+	checked := make(chan struct{})
+	var checkErr error
+	go func() {
+		defer close(checked)
+		checkErr = im.check(checkCtx)
+		if checkErr == nil {
+			im.progress.phase.Store(int32(Writing))
 		}
+	}()
+	if os.Getenv("ZZ_SEQUENTIAL") == "1" {
+		<-checked
+		if checkErr != nil {
+			return care.ApplyResult{}, checkErr
+		}
+	}
+	res, err := im.write(ctx, checked, &checkErr)
+	if err != nil && care.ErrorCode(err) != care.Invalid {
+		// The store failed for a reason of its own (unreachable, out of
+		// memory): the check's list of problems is not worth waiting for.
+		stopCheck()
+	}
+	<-checked
+	switch {
+	case err != nil && ctx.Err() != nil:
+		if _, coded := errors.AsType[*care.Error](err); !coded {
+			err = cancelled(ctx)
+		}
+	case checkErr != nil && checkCtx.Err() == nil:
+		// The check's verdict lists every problem; the write was refused
+		// (the stream is only committed after a clean check).
+		return care.ApplyResult{}, checkErr
 	}
 	return res, err
 }
@@ -107,10 +143,13 @@ type importer struct {
 	srcs     [numFiles]Source
 	seed     maphash.Seed
 
-	// What the check pass saw of each file, for the write pass to compare.
-	sums  [numFiles]uint32
-	rows  [numFiles]int
-	total int
+	// What each pass read of each file: the write pass's must match the
+	// check pass's.
+	sums, wsums [numFiles]uint32
+	rows, wrows [numFiles]int
+	// failing is set as soon as the check pass finds a problem, so that
+	// the write pass stops early.
+	failing atomic.Bool
 }
 
 // Kinds of nodes, as the check pass keeps them: one byte per node.
@@ -140,17 +179,16 @@ type chunk struct {
 
 // check is the first pass: one goroutine parses while another validates.
 func (im *importer) check(ctx context.Context) error {
-	im.progress.phase.Store(int32(Checking))
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *chunk, 1)
-	var parsePs, dupPs problems
+	parsePs, dupPs := problems{flag: &im.failing}, problems{flag: &im.failing}
 	var parseErr error
 	go func() {
 		defer close(chunks)
 		parseErr = im.scan(ctx, chunks, &parsePs, &dupPs)
 	}()
-	c := checker{im: im, kinds: map[string]uint8{}, stored: map[string]uint8{}}
+	c := checker{im: im, kinds: map[string]uint8{}, stored: map[string]uint8{}, ps: problems{flag: &im.failing}}
 	var checkErr error
 	for ch := range chunks {
 		if checkErr != nil {
@@ -266,7 +304,6 @@ func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *ch
 			return nil, err
 		}
 		im.rows[f]++
-		im.total++
 		im.progress.files[f].checked.Add(1)
 		if !fr.parseRow(line, rec, &ch.b, ps) {
 			if f == fNodes {
@@ -587,7 +624,7 @@ func (c *checker) merge(ch *chunk, err error) {
 			continue
 		}
 		if m == nil || m[1] != lists[ch.file] {
-			c.ps.list = append(c.ps.list, problem{file: ch.file, Problem: p})
+			c.ps.push(problem{file: ch.file, Problem: p})
 			continue
 		}
 		if m[3] != ".id" && c.kinds[p.Value] == kindBad {
@@ -598,12 +635,8 @@ func (c *checker) merge(ch *chunk, err error) {
 		if i < len(ch.lines) {
 			line = int(ch.lines[i])
 		}
-		if len(c.ps.list) >= care.MaxProblems {
-			c.ps.more++
-			continue
-		}
 		p.Field = fmt.Sprintf("%s:%d%s", Files[ch.file], line, columnOf(m[3]))
-		c.ps.list = append(c.ps.list, problem{file: ch.file, line: line, Problem: p})
+		c.ps.push(problem{file: ch.file, line: line, Problem: p})
 	}
 }
 
@@ -637,32 +670,17 @@ func errChanged(f int) error {
 	return care.Errorf(care.Conflict, "%s changed while it was being imported: nothing was written; import it again", Files[f])
 }
 
-// write is the second pass: the files are parsed again into batches and
-// written. An import of one batch is written with one Apply; a larger one
-// is streamed to ApplyStream, parsed on one goroutine while the store
-// applies on another.
-func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
-	im.progress.phase.Store(int32(Writing))
-	defer im.progress.phase.Store(int32(Done))
-	bw, streams := im.st.(care.BulkWriter)
-	if im.total <= im.size {
-		var one *batch
-		if err := im.produce(func(b *batch) error { one = b; return nil }); err != nil {
-			return care.ApplyResult{}, err
-		}
-		res, err := im.st.Apply(ctx, one.b)
-		if err != nil {
-			return care.ApplyResult{}, locate(err, one)
-		}
-		im.progress.wrote(one)
-		return res, nil
-	}
-	if !streams {
-		return care.ApplyResult{}, care.Errorf(care.Invalid, "this import has %d rows, more than the %d this store takes in one write; import it with careweb import", im.total, im.size)
-	}
+// errCheckFailed stops the write pass once the check pass has found a
+// problem; Load returns the check's problems instead.
+var errCheckFailed = care.Errorf(care.Invalid, "invalid CSV import")
 
-	ctx, cancel := context.WithCancel(ctx)
-	defer cancel()
+// write is the second pass: the files are parsed again into batches, on a
+// goroutine of their own, and written. An import of one batch is written
+// with one Apply; a larger one is streamed to ApplyStream. Nothing is
+// committed before the check pass (checked, checkErr) has passed and both
+// passes have read the same bytes.
+func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr *error) (care.ApplyResult, error) {
+	pctx, stopProducing := context.WithCancel(ctx)
 	batches := make(chan *batch, 1)
 	var parseErr error
 	var wg sync.WaitGroup
@@ -671,42 +689,98 @@ func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
 		defer wg.Done()
 		defer close(batches)
 		parseErr = im.produce(func(b *batch) error {
+			if im.failing.Load() {
+				return errCheckFailed
+			}
 			select {
 			case batches <- b:
 				return nil
-			case <-ctx.Done():
-				return cancelled(ctx)
+			case <-pctx.Done():
+				return cancelled(pctx)
 			}
 		})
 	}()
+	defer wg.Wait()
+	defer stopProducing()
+
+	// verdict waits for the end of both passes and says whether the
+	// import may be committed.
+	verdict := func() error {
+		wg.Wait()
+		select {
+		case <-checked:
+		case <-ctx.Done():
+			return cancelled(ctx)
+		}
+		if *checkErr != nil {
+			return *checkErr
+		}
+		if parseErr != nil {
+			return parseErr
+		}
+		for f := range numFiles {
+			if im.wrows[f] != im.rows[f] || im.wsums[f] != im.sums[f] {
+				return errChanged(f)
+			}
+		}
+		return nil
+	}
+	receive := func() (*batch, bool) {
+		select {
+		case b, ok := <-batches:
+			return b, ok
+		case <-ctx.Done():
+			return nil, false
+		}
+	}
+
+	first, ok := receive()
+	if !ok {
+		return care.ApplyResult{}, verdict()
+	}
+	second, more := receive()
+	if !more {
+		if err := verdict(); err != nil {
+			return care.ApplyResult{}, err
+		}
+		res, err := im.st.Apply(ctx, first.b)
+		if err != nil {
+			return care.ApplyResult{}, locate(err, first)
+		}
+		im.progress.wrote(first)
+		return res, nil
+	}
+	bw, streams := im.st.(care.BulkWriter)
+	if !streams {
+		// Load reports the check's problems, if any, before this.
+		stopProducing()
+		return care.ApplyResult{}, care.Errorf(care.Invalid, "this import is larger than the %d rows this store takes in one write; import it with careweb import", im.size)
+	}
+
+	pending := []*batch{first, second}
 	var cur *batch // the batch the store has, for locating its problems
 	next := func() (care.Batch, error) {
 		if cur != nil {
 			im.progress.wrote(cur)
+			cur = nil
 		}
-		select {
-		case b, ok := <-batches:
-			if !ok {
-				wg.Wait()
-				if parseErr != nil {
-					return care.Batch{}, parseErr
-				}
-				cur = nil
-				return care.Batch{}, io.EOF
+		if im.failing.Load() {
+			return care.Batch{}, errCheckFailed
+		}
+		var b *batch
+		if len(pending) > 0 {
+			b, pending = pending[0], pending[1:]
+		} else if b, ok = receive(); !ok {
+			if err := verdict(); err != nil {
+				return care.Batch{}, err
 			}
-			cur = b
-			return b.b, nil
-		case <-ctx.Done():
-			return care.Batch{}, cancelled(ctx)
+			return care.Batch{}, io.EOF
 		}
+		cur = b
+		return b.b, nil
 	}
 	res, err := bw.ApplyStream(ctx, next)
-	cancel()
-	wg.Wait()
 	if err != nil {
-		if parseErr != nil && care.ErrorCode(parseErr) != care.Unavailable {
-			return care.ApplyResult{}, parseErr
-		}
 		return care.ApplyResult{}, locate(err, cur)
 	}
 	return res, nil
@@ -723,6 +797,11 @@ func cancelled(ctx context.Context) error {
 // check pass read, stops it with errChanged.
 func (im *importer) produce(emit func(*batch) error) error {
 	cur := &batch{}
+	emitted := false
+	send := func(b *batch) error {
+		emitted = true
+		return emit(b)
+	}
 	for f := range numFiles {
 		if im.srcs[f].Open == nil {
 			continue
@@ -731,14 +810,15 @@ func (im *importer) produce(emit func(*batch) error) error {
 		if err != nil {
 			return err
 		}
-		err = im.produceFile(fr, &cur, emit)
+		err = im.produceFile(fr, &cur, send)
 		fr.close()
 		if err != nil {
 			return err
 		}
+		im.wsums[f] = fr.sum.sum
 	}
-	if cur.n > 0 || im.total == 0 {
-		return emit(cur)
+	if cur.n > 0 || !emitted {
+		return send(cur)
 	}
 	return nil
 }
@@ -752,7 +832,6 @@ func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) e
 		}
 		return err
 	}
-	rows := 0
 	for {
 		rec, line, err := fr.next(&ps)
 		if err == io.EOF {
@@ -761,7 +840,7 @@ func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) e
 		if err != nil {
 			return err
 		}
-		rows++
+		im.wrows[f]++
 		b := *cur
 		if ps.len() > 0 || !fr.parseRow(line, rec, &b.b, &ps) {
 			return errChanged(f)
@@ -776,7 +855,7 @@ func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) e
 			*cur = b.next()
 		}
 	}
-	if ps.len() > 0 || rows != im.rows[f] || fr.sum.sum != im.sums[f] {
+	if ps.len() > 0 {
 		return errChanged(f)
 	}
 	return nil

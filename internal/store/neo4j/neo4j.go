@@ -57,9 +57,12 @@
 // Every read and write runs in a managed transaction (ExecuteRead or
 // ExecuteWrite), so the driver retries transient failures for up to
 // Config.MaxTransactionRetryTime; the transaction functions have no side
-// effects outside the transaction, and every write is a MERGE on a unique
-// id, so a retry after a connection lost during commit cannot duplicate
-// anything. All Cypher is fixed text with parameters; the few labels and
+// effects outside the transaction, and every write is keyed on a unique
+// id (a MERGE, or a CREATE of what the same transaction found missing),
+// so a retry after a connection lost during commit cannot duplicate
+// anything. ApplyStream, whose batches cannot be read twice, runs one
+// explicit transaction instead (stream_apply.go). All Cypher is fixed
+// text with parameters; the few labels and
 // relationship types that vary are chosen from fixed tables, never taken
 // from input.
 //
@@ -381,6 +384,10 @@ func (s *Store) codeError(err error, what string) error {
 		return care.Wrap(care.Unavailable, err, "%s: cancelled or timed out waiting for the database", what)
 	case isUnreachable(err):
 		return care.Wrap(care.Unavailable, err, "%s: the database is unreachable", what)
+	case isMemoryLimit(err):
+		// Transient in Neo4j's terms, but a retry of the same write needs
+		// the same memory: say what to change.
+		return care.Wrap(care.Unavailable, err, "%s: the transaction needs more memory than the database allows it (dbms.memory.transaction.total.max, db.memory.transaction.max, or the heap): write less at once, or raise the limits", what)
 	case isTransient(err):
 		return care.Wrap(care.Unavailable, err, "%s: the database is busy; retry later", what)
 	case isConstraintViolation(err):
@@ -460,6 +467,14 @@ func isTransient(err error) bool {
 				n.Code == "Neo.ClientError.Transaction.TransactionTimedOutClientConfiguration"
 		}
 		return false
+	})
+}
+
+func isMemoryLimit(err error) bool {
+	return walkErr(err, func(e error) bool {
+		n, ok := e.(*neo4jdrv.Neo4jError)
+		return ok && (n.Code == "Neo.TransientError.General.MemoryPoolOutOfMemoryError" ||
+			n.Code == "Neo.TransientError.General.TransactionMemoryLimit")
 	})
 }
 
