@@ -112,7 +112,7 @@ func (r *Resolver) importCSV(ctx context.Context, in model.CSVImportInput) (*mod
 		text *string
 	}{
 		{carecsv.NodesFile, in.Nodes}, {carecsv.RelationshipsFile, in.Relationships},
-		{carecsv.ContactsFile, in.Contacts}, {carecsv.ReferralsFile, in.Referrals}, {"consents.csv", in.Consents},
+		{carecsv.ContactsFile, in.Contacts}, {carecsv.ReferralsFile, in.Referrals}, {carecsv.ConsentsFile, in.Consents},
 	} {
 		if f.text != nil {
 			srcs = append(srcs, carecsv.StringSource(f.name, *f.text))

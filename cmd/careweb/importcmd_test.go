@@ -166,9 +166,9 @@ func TestImportProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	t.Logf("progress:\n%s", got)
-	for _, want := range []string{"careweb import: checking: ", " rows checked (", " written (", "; nodes.csv 1,001/",
-		"careweb import: 151,001 rows checked in ", ", all written in "} {
+	for _, want := range []string{"careweb import: checking: ", "/s); nodes.csv 1,001, contacts.csv ",
+		"careweb import: writing: ", " of 151,001 rows (", "nodes.csv 1,001/1,001",
+		"careweb import: 151,001 rows checked in ", ", written in "} {
 		if !strings.Contains(got, want) {
 			t.Errorf("progress lacks %q:\n%s", want, got)
 		}

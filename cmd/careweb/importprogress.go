@@ -15,8 +15,8 @@ import (
 const importProgressEvery = 2 * time.Second
 
 // importProgress prints how far an import is to w, every interval, from
-// its own goroutine: rows checked and written per file, and the rates
-// since the start. An import shorter than one
+// its own goroutine: rows checked (first pass) or written (second pass)
+// per file, and the rate since the pass began. An import shorter than one
 // interval prints nothing. stop ends the reports; after at least one, and
 // if the import succeeded, it prints how long each pass took.
 type importProgress struct {
@@ -67,18 +67,15 @@ func (ip *importProgress) run() {
 				continue
 			}
 			last, printed = now, true
-			ip.line(phase, now.Sub(start))
+			ip.line(phase, now.Sub(began[phase]))
 		}
 	}
 }
 
 // line prints one report, e.g.
 //
-//	careweb import: checking: 1,200,000 rows checked (612,000/s), 800,000 written (210,000/s); nodes.csv 5,000/5,000, contacts.csv 1,180,000/780,000
-//
-// The two passes overlap: while the check runs, the store already takes
-// rows (held pending until the check has passed). Each file shows rows
-// checked/written.
+//	careweb import: checking: 1,200,000 rows (612,000/s); nodes.csv 5,000, contacts.csv 1,195,000
+//	careweb import: writing: 800,000 of 2,100,000 rows (38%, 210,000/s); nodes.csv 5,000/5,000, contacts.csv 795,000/2,000,000
 func (ip *importProgress) line(phase carecsv.Phase, since time.Duration) {
 	files := ip.p.Files()
 	var checked, written int64
@@ -86,23 +83,26 @@ func (ip *importProgress) line(phase carecsv.Phase, since time.Duration) {
 	for _, f := range files {
 		checked += f.Checked
 		written += f.Written
-		parts = append(parts, fmt.Sprintf("%s %s/%s", f.File, commas(f.Checked), commas(f.Written)))
+		if phase == carecsv.Writing {
+			parts = append(parts, fmt.Sprintf("%s %s/%s", f.File, commas(f.Written), commas(f.Checked)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %s", f.File, commas(f.Checked)))
+		}
 	}
 	if phase == carecsv.Writing {
 		pct := 0.0
 		if checked > 0 {
 			pct = 100 * float64(written) / float64(checked)
 		}
-		fmt.Fprintf(ip.w, "careweb import: checked; writing %s of %s rows (%.0f%%, %s/s); %s\n",
+		fmt.Fprintf(ip.w, "careweb import: writing: %s of %s rows (%.0f%%, %s/s); %s\n",
 			commas(written), commas(checked), pct, commas(rate(written, since)), strings.Join(parts, ", "))
 		return
 	}
-	fmt.Fprintf(ip.w, "careweb import: checking: %s rows checked (%s/s), %s written (%s/s); %s\n",
-		commas(checked), commas(rate(checked, since)), commas(written), commas(rate(written, since)), strings.Join(parts, ", "))
+	fmt.Fprintf(ip.w, "careweb import: checking: %s rows (%s/s); %s\n",
+		commas(checked), commas(rate(checked, since)), strings.Join(parts, ", "))
 }
 
-// summary prints, after a successful import, when the check passed and
-// when the import was committed, counted from the start.
+// summary prints, after a successful import, how long each pass took.
 func (ip *importProgress) summary(began map[carecsv.Phase]time.Time, start, end time.Time) {
 	var total int64
 	for _, f := range ip.p.Files() {
@@ -111,12 +111,12 @@ func (ip *importProgress) summary(began map[carecsv.Phase]time.Time, start, end 
 	if t := began[carecsv.Done]; !t.IsZero() {
 		end = t
 	}
-	checked := end
-	if t := began[carecsv.Writing]; !t.IsZero() {
-		checked = t
+	writing := began[carecsv.Writing]
+	if writing.IsZero() {
+		return
 	}
-	fmt.Fprintf(ip.w, "careweb import: %s rows checked in %.1f s, all written in %.1f s (%s rows/s)\n",
-		commas(total), checked.Sub(start).Seconds(), end.Sub(start).Seconds(), commas(rate(total, end.Sub(start))))
+	fmt.Fprintf(ip.w, "careweb import: %s rows checked in %.1f s, written in %.1f s (%s rows/s overall)\n",
+		commas(total), writing.Sub(start).Seconds(), end.Sub(writing).Seconds(), commas(rate(total, end.Sub(start))))
 }
 
 func rate(n int64, d time.Duration) int64 {

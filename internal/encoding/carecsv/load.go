@@ -6,13 +6,11 @@ import (
 	"fmt"
 	"hash/maphash"
 	"io"
-	"os"
 	"regexp"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-	"sync/atomic"
 
 	"github.com/careweb/careweb/internal/care"
 )
@@ -51,19 +49,17 @@ func LoadSources(ctx context.Context, st Target, srcs []Source) (care.ApplyResul
 // It reads the files twice. The check pass parses every row and checks it
 // as the store would (care.Batch.Validate, a batch at a time, against the
 // nodes of nodes.csv and, for ids that are not in it, the nodes already in
-// the store), and finds ids given twice in a file. If anything is wrong it
-// returns one Invalid *care.Error listing every problem, up to
-// care.MaxProblems, located "contacts.csv:17.at", and nothing is written.
-// The write pass reads the files again and feeds them to the store in
-// batches (ApplyStream, one atomic stream; an import of one batch is one
-// Apply), parsing on its own goroutine while the store applies. The passes
-// overlap, but the stream is committed only after the check has passed:
-// until then the store holds the batches pending, and a failed check
-// makes it drop them. A problem only the store finds (another writer
-// changed it meanwhile) is located the same way and nothing is written. A
-// file whose bytes differ between the passes is refused with Conflict. An
-// error opening or reading a source is returned as Invalid or Internal; a
-// cancelled ctx as Unavailable.
+// the store), parsing on one goroutine and checking on another, and finds
+// ids given twice in a file. If anything is wrong it returns one Invalid
+// *care.Error listing every problem, up to care.MaxProblems, located
+// "contacts.csv:17.at", and the store is not written to. The write pass
+// reads the files again and feeds them to the store in batches
+// (ApplyStream, one atomic stream; an import of one batch is one Apply),
+// parsing on its own goroutine while the store applies. A problem only the
+// store finds (another writer changed it between the passes) is located
+// the same way and nothing is written; so is a file whose bytes differ
+// between the passes (Conflict). An error opening or reading a source is
+// returned as Invalid or Internal; a cancelled ctx as Unavailable.
 //
 // Memory holds the kind of every node of nodes.csv and of every stored
 // node referred to, 8 bytes per row for finding repeated ids, and a few
@@ -93,44 +89,17 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	if ps.len() > 0 {
 		return care.ApplyResult{}, mergeProblems(ps)
 	}
-	// The two passes overlap: the store takes the first batches while the
-	// check goes on, and the stream is committed only once the check has
-	// passed (the write pass waits for it before its end). On 2 cores the
-	// store's writing leaves one nearly idle, which the check fills.
 	im.progress.phase.Store(int32(Checking))
-	checkCtx, stopCheck := context.WithCancel(ctx)
-	defer stopCheck()
-	checked := make(chan struct{})
-	var checkErr error
-	go func() {
-		defer close(checked)
-		checkErr = im.check(checkCtx)
-		if checkErr == nil {
-			im.progress.phase.Store(int32(Writing))
-		}
-	}()
-	if os.Getenv("ZZ_SEQUENTIAL") == "1" {
-		<-checked
-		if checkErr != nil {
-			return care.ApplyResult{}, checkErr
-		}
+	err := im.check(ctx)
+	var res care.ApplyResult
+	if err == nil {
+		im.progress.phase.Store(int32(Writing))
+		res, err = im.write(ctx)
 	}
-	res, err := im.write(ctx, checked, &checkErr)
-	if err != nil && care.ErrorCode(err) != care.Invalid {
-		// The store failed for a reason of its own (unreachable, out of
-		// memory): the check's list of problems is not worth waiting for.
-		stopCheck()
-	}
-	<-checked
-	switch {
-	case err != nil && ctx.Err() != nil:
+	if err != nil && ctx.Err() != nil {
 		if _, coded := errors.AsType[*care.Error](err); !coded {
 			err = cancelled(ctx)
 		}
-	case checkErr != nil && checkCtx.Err() == nil:
-		// The check's verdict lists every problem; the write was refused
-		// (the stream is only committed after a clean check).
-		return care.ApplyResult{}, checkErr
 	}
 	return res, err
 }
@@ -147,9 +116,6 @@ type importer struct {
 	// check pass's.
 	sums, wsums [numFiles]uint32
 	rows, wrows [numFiles]int
-	// failing is set as soon as the check pass finds a problem, so that
-	// the write pass stops early.
-	failing atomic.Bool
 }
 
 // Kinds of nodes, as the check pass keeps them: one byte per node.
@@ -182,13 +148,13 @@ func (im *importer) check(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	chunks := make(chan *chunk, 1)
-	parsePs, dupPs := problems{flag: &im.failing}, problems{flag: &im.failing}
+	var parsePs, dupPs problems
 	var parseErr error
 	go func() {
 		defer close(chunks)
 		parseErr = im.scan(ctx, chunks, &parsePs, &dupPs)
 	}()
-	c := checker{im: im, kinds: map[string]uint8{}, stored: map[string]uint8{}, ps: problems{flag: &im.failing}}
+	c := checker{im: im, kinds: map[string]uint8{}, stored: map[string]uint8{}}
 	var checkErr error
 	for ch := range chunks {
 		if checkErr != nil {
@@ -670,16 +636,12 @@ func errChanged(f int) error {
 	return care.Errorf(care.Conflict, "%s changed while it was being imported: nothing was written; import it again", Files[f])
 }
 
-// errCheckFailed stops the write pass once the check pass has found a
-// problem; Load returns the check's problems instead.
-var errCheckFailed = care.Errorf(care.Invalid, "invalid CSV import")
-
 // write is the second pass: the files are parsed again into batches, on a
-// goroutine of their own, and written. An import of one batch is written
-// with one Apply; a larger one is streamed to ApplyStream. Nothing is
-// committed before the check pass (checked, checkErr) has passed and both
-// passes have read the same bytes.
-func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr *error) (care.ApplyResult, error) {
+// goroutine of their own, while the store applies them. An import of one
+// batch is written with one Apply; a larger one is streamed to
+// ApplyStream. Nothing is committed unless both passes read the same
+// bytes.
+func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
 	pctx, stopProducing := context.WithCancel(ctx)
 	batches := make(chan *batch, 1)
 	var parseErr error
@@ -689,9 +651,6 @@ func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr
 		defer wg.Done()
 		defer close(batches)
 		parseErr = im.produce(func(b *batch) error {
-			if im.failing.Load() {
-				return errCheckFailed
-			}
 			select {
 			case batches <- b:
 				return nil
@@ -703,18 +662,10 @@ func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr
 	defer wg.Wait()
 	defer stopProducing()
 
-	// verdict waits for the end of both passes and says whether the
+	// verdict waits for the end of the parsing and says whether the
 	// import may be committed.
 	verdict := func() error {
 		wg.Wait()
-		select {
-		case <-checked:
-		case <-ctx.Done():
-			return cancelled(ctx)
-		}
-		if *checkErr != nil {
-			return *checkErr
-		}
 		if parseErr != nil {
 			return parseErr
 		}
@@ -736,7 +687,10 @@ func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr
 
 	first, ok := receive()
 	if !ok {
-		return care.ApplyResult{}, verdict()
+		if err := verdict(); err != nil {
+			return care.ApplyResult{}, err
+		}
+		return care.ApplyResult{}, cancelled(ctx)
 	}
 	second, more := receive()
 	if !more {
@@ -752,8 +706,6 @@ func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr
 	}
 	bw, streams := im.st.(care.BulkWriter)
 	if !streams {
-		// Load reports the check's problems, if any, before this.
-		stopProducing()
 		return care.ApplyResult{}, care.Errorf(care.Invalid, "this import is larger than the %d rows this store takes in one write; import it with careweb import", im.size)
 	}
 
@@ -764,15 +716,15 @@ func (im *importer) write(ctx context.Context, checked <-chan struct{}, checkErr
 			im.progress.wrote(cur)
 			cur = nil
 		}
-		if im.failing.Load() {
-			return care.Batch{}, errCheckFailed
-		}
 		var b *batch
 		if len(pending) > 0 {
 			b, pending = pending[0], pending[1:]
 		} else if b, ok = receive(); !ok {
 			if err := verdict(); err != nil {
 				return care.Batch{}, err
+			}
+			if err := ctx.Err(); err != nil {
+				return care.Batch{}, cancelled(ctx)
 			}
 			return care.Batch{}, io.EOF
 		}

@@ -7,8 +7,8 @@ type Phase int32
 
 const (
 	Starting Phase = iota // the files are not open yet
-	Checking              // the check pass runs (and the write pass may have begun)
-	Writing               // the check has passed; the write pass goes on
+	Checking              // the first pass: parsing and checking every row
+	Writing               // the second pass: writing the rows to the store
 	Done                  // finished, written or not
 )
 

@@ -20,7 +20,6 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync/atomic"
 	"time"
 
 	"github.com/careweb/careweb/internal/care"
@@ -141,10 +140,10 @@ func fileIndex(name string) int {
 
 // Source is one file to import. Name is its role (one of Files): it
 // decides how the rows are read and is how problems name the file. Open
-// is called once per pass (an import reads its files twice, in passes
-// that overlap, so from two goroutines at once), and must give the same
-// bytes each time; an import that finds a file changed between the passes
-// writes nothing.
+// is called once per pass (an import reads its files twice, and a third
+// time to name the lines of repeated ids), from goroutines of the import,
+// and must give the same bytes each time; an import that finds a file
+// changed between the passes writes nothing.
 type Source struct {
 	Name string
 	Open func() (io.ReadCloser, error)
@@ -188,13 +187,9 @@ type problem struct {
 type problems struct {
 	list []problem
 	more int
-	flag *atomic.Bool // when not nil, set by the first problem
 }
 
 func (ps *problems) add(file, line int, col, value, format string, args ...any) {
-	if ps.flag != nil {
-		ps.flag.Store(true)
-	}
 	if len(ps.list) >= care.MaxProblems {
 		ps.more++
 		return
@@ -205,9 +200,6 @@ func (ps *problems) add(file, line int, col, value, format string, args ...any) 
 
 // push adds a problem already located.
 func (ps *problems) push(p problem) {
-	if ps.flag != nil {
-		ps.flag.Store(true)
-	}
 	if len(ps.list) >= care.MaxProblems {
 		ps.more++
 		return
