@@ -2,8 +2,10 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"slices"
+	"sync"
 
 	"github.com/careweb/careweb/internal/audit"
 	"github.com/careweb/careweb/internal/care"
@@ -112,12 +114,8 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]care.Node, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, n := range ns {
-		if n.Kind == care.KindPerson {
-			if _, err := s.pl.Person(ctx, n.ID, OpNode); err != nil {
-				return nil, err
-			}
-		}
+	if err := s.personNodes(ctx, ns); err != nil {
+		return nil, err
 	}
 	return ns, nil
 }
@@ -146,12 +144,8 @@ func (s *Store) ListNodes(ctx context.Context, q care.NodeQuery) (care.NodePage,
 	if err != nil {
 		return page, err
 	}
-	for _, n := range page.Nodes {
-		if n.Kind == care.KindPerson {
-			if _, err := s.pl.Person(ctx, n.ID, OpNode); err != nil {
-				return care.NodePage{}, err
-			}
-		}
+	if err := s.personNodes(ctx, page.Nodes); err != nil {
+		return care.NodePage{}, err
 	}
 	return page, nil
 }
@@ -535,3 +529,23 @@ func batchPersons(b *care.Batch) []string {
 }
 
 func fieldf(list string, i int, field string) string { return fmt.Sprintf("%s[%d].%s", list, i, field) }
+
+// personNodes decides (and records) the reads of the people among ns.
+// The decisions are taken concurrently so that the audit log's group
+// commit writes a page of people with one fsync, not one each.
+func (s *Store) personNodes(ctx context.Context, ns []care.Node) error {
+	var wg sync.WaitGroup
+	errs := make([]error, len(ns))
+	for i, n := range ns {
+		if n.Kind != care.KindPerson {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			_, errs[i] = s.pl.Person(ctx, n.ID, OpNode)
+		}()
+	}
+	wg.Wait()
+	return errors.Join(errs...)
+}
