@@ -120,7 +120,7 @@ func (r *Resolver) loaders(ctx context.Context) *Loaders {
 	if l := loadersFrom(ctx); l != nil {
 		return l
 	}
-	return NewLoaders(r.Store)
+	return NewLoaders(r.Store, 0)
 }
 
 func (r *Resolver) relationships(ctx context.Context, id string, types []care.RelType, from, to *care.Date) ([]model.Relationship, error) {

@@ -12,11 +12,13 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// loaderWait is how long a loader collects keys before one store call.
-// gqlgen resolves sibling fields in parallel goroutines, so a millisecond
-// gathers a whole list while keeping latency low (the library's
-// 16 ms default would dominate a web query).
-const loaderWait = time.Millisecond
+// DefaultLoaderWait is how long a loader collects keys before one store
+// call. gqlgen resolves sibling fields in parallel goroutines, so a
+// millisecond gathers a whole list while keeping latency low (the
+// library's 16 ms default would dominate a web query). On a saturated
+// machine a list can straddle two windows and cost two calls instead of
+// one; that is slower, never wrong.
+const DefaultLoaderWait = time.Millisecond
 
 // Reader is what the loaders need from the store.
 type Reader interface {
@@ -47,8 +49,12 @@ type eventKey struct {
 	page   care.Page
 }
 
-// NewLoaders returns a fresh set of loaders over r.
-func NewLoaders(r Reader) *Loaders {
+// NewLoaders returns a fresh set of loaders over r that gather keys for
+// wait (DefaultLoaderWait if zero) before each store call.
+func NewLoaders(r Reader, wait time.Duration) *Loaders {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
 	return &Loaders{
 		nodes: dataloader.NewBatchedLoader(func(ctx context.Context, ids []string) []*dataloader.Result[care.Node] {
 			nodes, err := r.Nodes(ctx, ids)
@@ -68,7 +74,7 @@ func NewLoaders(r Reader) *Loaders {
 				}
 			}
 			return out
-		}, dataloader.WithWait[string, care.Node](loaderWait)),
+		}, dataloader.WithWait[string, care.Node](wait)),
 		rels: dataloader.NewBatchedLoader(func(ctx context.Context, keys []relKey) []*dataloader.Result[[]care.Relationship] {
 			out := make([]*dataloader.Result[[]care.Relationship], len(keys))
 			groupBy(keys, func(k relKey) relKey { return relKey{types: k.types, window: k.window} }, func(g relKey, idx []int) {
@@ -86,7 +92,7 @@ func NewLoaders(r Reader) *Loaders {
 				}
 			})
 			return out
-		}, dataloader.WithWait[relKey, []care.Relationship](loaderWait)),
+		}, dataloader.WithWait[relKey, []care.Relationship](wait)),
 		contacts: dataloader.NewBatchedLoader(func(ctx context.Context, keys []eventKey) []*dataloader.Result[care.ContactPage] {
 			out := make([]*dataloader.Result[care.ContactPage], len(keys))
 			groupBy(keys, func(k eventKey) eventKey { return eventKey{window: k.window, page: k.page} }, func(g eventKey, idx []int) {
@@ -104,7 +110,7 @@ func NewLoaders(r Reader) *Loaders {
 				}
 			})
 			return out
-		}, dataloader.WithWait[eventKey, care.ContactPage](loaderWait)),
+		}, dataloader.WithWait[eventKey, care.ContactPage](wait)),
 		referrals: dataloader.NewBatchedLoader(func(ctx context.Context, keys []eventKey) []*dataloader.Result[care.ReferralPage] {
 			out := make([]*dataloader.Result[care.ReferralPage], len(keys))
 			groupBy(keys, func(k eventKey) eventKey { return eventKey{window: k.window, page: k.page} }, func(g eventKey, idx []int) {
@@ -122,7 +128,7 @@ func NewLoaders(r Reader) *Loaders {
 				}
 			})
 			return out
-		}, dataloader.WithWait[eventKey, care.ReferralPage](loaderWait)),
+		}, dataloader.WithWait[eventKey, care.ReferralPage](wait)),
 	}
 }
 
@@ -167,17 +173,18 @@ func splitTypes(s string) []care.RelType {
 
 type loadersKey struct{}
 
-// LoaderMiddleware gives every request its own loaders.
-func LoaderMiddleware(r Reader, next http.Handler) http.Handler {
+// LoaderMiddleware gives every request its own loaders (wait as in
+// NewLoaders).
+func LoaderMiddleware(r Reader, wait time.Duration, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		ctx := context.WithValue(req.Context(), loadersKey{}, NewLoaders(r))
+		ctx := context.WithValue(req.Context(), loadersKey{}, NewLoaders(r, wait))
 		next.ServeHTTP(w, req.WithContext(ctx))
 	})
 }
 
 // WithLoaders attaches fresh loaders to ctx (for in-process use and tests).
 func WithLoaders(ctx context.Context, r Reader) context.Context {
-	return context.WithValue(ctx, loadersKey{}, NewLoaders(r))
+	return context.WithValue(ctx, loadersKey{}, NewLoaders(r, 0))
 }
 
 func loadersFrom(ctx context.Context) *Loaders {

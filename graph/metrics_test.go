@@ -53,7 +53,7 @@ func newAPI(t *testing.T, people int) *api {
 	srv.Use(extension.FixedComplexityLimit(1000))
 	srv.SetErrorPresenter(graph.ErrorPresenter(zerolog.Nop(), func(context.Context) string { return "test" }))
 	srv.SetRecoverFunc(graph.RecoverFunc(zerolog.Nop(), func(context.Context) string { return "test" }))
-	return &api{t: t, h: graph.LoaderMiddleware(st, srv), store: st}
+	return &api{t: t, h: graph.LoaderMiddleware(st, 0, srv), store: st}
 }
 
 type gqlError struct {

@@ -59,6 +59,9 @@ type GraphQLConfig struct {
 	// OriginPatterns are the extra origins (host patterns) allowed to open
 	// WebSockets and send cross-origin requests; same-origin always is.
 	OriginPatterns []string
+	// LoaderWait is how long the per-request dataloaders gather keys
+	// before one store call (graph.DefaultLoaderWait if zero).
+	LoaderWait time.Duration
 
 	// Policy is the authorisation every read and write passes through
 	// (internal/policy): the store, the subscriptions and the resolvers'
@@ -136,7 +139,7 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	}
 	srv.AroundOperations(subscriptionsOverWebSocket)
 
-	var h http.Handler = graph.LoaderMiddleware(res.Store, srv)
+	var h http.Handler = graph.LoaderMiddleware(res.Store, cfg.LoaderWait, srv)
 	if !cfg.Unprotected {
 		// The dataloaders take the HTTP request's context, not the
 		// operation's: give a POST request one policy scope for both, so

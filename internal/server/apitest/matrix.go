@@ -73,7 +73,7 @@ func RunMatrix(t *testing.T, open func(t *testing.T) Backend) {
 	if _, err := st.Apply(context.Background(), demo.Showcase()); err != nil {
 		t.Fatalf("loading the showcase: %v", err)
 	}
-	svc := newService(t, st)
+	svc := newService(t, st, 0)
 	var cells atomic.Int64
 	cell := func() { cells.Add(1) }
 	t.Cleanup(func() { t.Logf("authorisation matrix: %d cells checked", cells.Load()) })
