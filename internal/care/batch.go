@@ -2,6 +2,8 @@ package care
 
 import (
 	"fmt"
+	"slices"
+	"strconv"
 	"strings"
 	"time"
 	"unicode"
@@ -146,180 +148,180 @@ func (b *Batch) Validate(existing KindLookup) error {
 	}
 
 	for i, n := range b.Nodes {
-		f := fmt.Sprintf("nodes[%d]", i)
-		if !checkID(&ps, f+".id", n.ID) {
+		f := field{list: "nodes", i: i}
+		if !checkID(&ps, f.dot(".id"), n.ID) {
 			continue
 		}
-		if _, ok := ParseKind(string(n.Kind)); !ok || Kind(strings.ToLower(string(n.Kind))) != n.Kind {
-			ps.Add(f+".kind", string(n.Kind), "unknown kind: want one of person, carer, professional, organisation")
+		if !slices.Contains(Kinds, n.Kind) { // exact: Normalise has run
+			ps.Add(f.dot(".kind").String(), string(n.Kind), "unknown kind: want one of person, carer, professional, organisation")
 			continue
 		}
 		if _, dup := kinds[n.ID]; dup {
-			ps.Add(f+".id", n.ID, "duplicate id in this batch")
+			ps.Add(f.dot(".id").String(), n.ID, "duplicate id in this batch")
 			continue
 		}
 		if k, ok := existing(n.ID); ok && k != n.Kind && !deleted[n.ID] {
-			ps.Add(f+".id", n.ID, "id already used by a %s; ids are unique across all kinds", k)
+			ps.Add(f.dot(".id").String(), n.ID, "id already used by a %s; ids are unique across all kinds", k)
 			continue
 		}
 		kinds[n.ID] = n.Kind
-		checkText(&ps, f+".name", n.Name)
+		checkText(&ps, f.dot(".name"), n.Name)
 		if strings.TrimSpace(n.Name) == "" {
-			ps.Add(f+".name", n.Name, "a name is required")
+			ps.Add(f.dot(".name").String(), n.Name, "a name is required")
 		}
-		checkText(&ps, f+".locality", n.Locality)
+		checkText(&ps, f.dot(".locality"), n.Locality)
 		if n.Kind == KindProfessional {
-			if _, ok := ParseRole(string(n.Role)); !ok || Role(normaliseEnum(string(n.Role))) != n.Role {
-				ps.Add(f+".role", string(n.Role), "unknown professional role")
+			if !slices.Contains(Roles, n.Role) {
+				ps.Add(f.dot(".role").String(), string(n.Role), "unknown professional role")
 			}
 		} else if n.Role != "" {
-			ps.Add(f+".role", string(n.Role), "only professionals have a role")
+			ps.Add(f.dot(".role").String(), string(n.Role), "only professionals have a role")
 		}
 		if n.Kind == KindOrganisation {
-			if _, ok := ParseSector(string(n.Sector)); !ok || Sector(normaliseEnum(string(n.Sector))) != n.Sector {
-				ps.Add(f+".sector", string(n.Sector), "unknown sector: want one of primary_care, community_health, secondary_care, mental_health, social_care, voluntary, housing, other")
+			if !slices.Contains(Sectors, n.Sector) {
+				ps.Add(f.dot(".sector").String(), string(n.Sector), "unknown sector: want one of primary_care, community_health, secondary_care, mental_health, social_care, voluntary, housing, other")
 			}
 		} else if n.Sector != "" {
-			ps.Add(f+".sector", string(n.Sector), "only organisations have a sector")
+			ps.Add(f.dot(".sector").String(), string(n.Sector), "only organisations have a sector")
 		}
 	}
 
 	relIDs := make(map[string]bool, len(b.Relationships))
 	for i, r := range b.Relationships {
-		f := fmt.Sprintf("relationships[%d]", i)
+		f := field{list: "relationships", i: i}
 		if !checkNewID(&ps, f, r.ID, relIDs, "relationship") {
 			continue
 		}
-		if _, ok := ParseRelType(string(r.Type)); !ok || RelType(strings.ToUpper(string(r.Type))) != r.Type {
-			ps.Add(f+".type", string(r.Type), "unknown relationship type: want one of CARES_FOR, INVOLVED_IN, WORKS_IN, LINKED_TO")
+		if !slices.Contains(RelTypes, r.Type) {
+			ps.Add(f.dot(".type").String(), string(r.Type), "unknown relationship type: want one of CARES_FOR, INVOLVED_IN, WORKS_IN, LINKED_TO")
 			continue
 		}
 		if !r.Span.Valid() {
-			ps.Add(f+".end", r.Span.To.String(), "ends before it starts (%s)", r.Span.From)
+			ps.Add(f.dot(".end").String(), r.Span.To.String(), "ends before it starts (%s)", r.Span.From)
 		}
 		if r.From == r.To && r.From != "" {
-			ps.Add(f+".to", r.To, "a relationship cannot join a node to itself")
+			ps.Add(f.dot(".to").String(), r.To, "a relationship cannot join a node to itself")
 			continue
 		}
-		fk, fok := checkRef(&ps, f+".from", r.From, kindOf)
-		tk, tok := checkRef(&ps, f+".to", r.To, kindOf)
+		fk, fok := checkRef(&ps, f.dot(".from"), r.From, kindOf)
+		tk, tok := checkRef(&ps, f.dot(".to"), r.To, kindOf)
 		if fok && tok && !r.Type.Endpoints(fk, tk) {
-			ps.Add(f+".type", string(r.Type), "%s joins %s, not a %s to a %s", r.Type, r.Type.expectedEnds(), fk, tk)
+			ps.Add(f.dot(".type").String(), string(r.Type), "%s joins %s, not a %s to a %s", r.Type, r.Type.expectedEnds(), fk, tk)
 		}
 		if r.Coordinator && r.Type != InvolvedIn {
-			ps.Add(f+".coordinator", "true", "only INVOLVED_IN relationships name a coordinator")
+			ps.Add(f.dot(".coordinator").String(), "true", "only INVOLVED_IN relationships name a coordinator")
 		}
 		if r.Consent && r.Type != CaresFor {
-			ps.Add(f+".consent", "true", "only CARES_FOR relationships carry consent")
+			ps.Add(f.dot(".consent").String(), "true", "only CARES_FOR relationships carry consent")
 		}
-		checkText(&ps, f+".role", r.Role)
-		checkText(&ps, f+".relationship", r.Relation)
-		checkText(&ps, f+".channel", r.Channel)
+		checkText(&ps, f.dot(".role"), r.Role)
+		checkText(&ps, f.dot(".relationship"), r.Relation)
+		checkText(&ps, f.dot(".channel"), r.Channel)
 	}
 
 	for i, e := range b.EndRelationships {
-		f := fmt.Sprintf("endRelationships[%d]", i)
-		checkID(&ps, f+".id", e.ID)
+		f := field{list: "endRelationships", i: i}
+		checkID(&ps, f.dot(".id"), e.ID)
 		if e.To.IsOpen() {
-			ps.Add(f+".to", "", "an end date is required")
+			ps.Add(f.dot(".to").String(), "", "an end date is required")
 		}
 	}
 
 	consentIDs := make(map[string]bool, len(b.Consents))
 	for i, c := range b.Consents {
-		f := fmt.Sprintf("consents[%d]", i)
+		f := field{list: "consents", i: i}
 		if !checkNewID(&ps, f, c.ID, consentIDs, "consent record id") {
 			continue
 		}
-		checkRefKind(&ps, f+".person", c.Person, KindPerson, kindOf)
-		checkRefKind(&ps, f+".grantee", c.Grantee, KindCarer, kindOf)
+		checkRefKind(&ps, f.dot(".person"), c.Person, KindPerson, kindOf)
+		checkRefKind(&ps, f.dot(".grantee"), c.Grantee, KindCarer, kindOf)
 		if c.RecordedBy != "" {
-			checkRef(&ps, f+".recordedBy", c.RecordedBy, kindOf)
+			checkRef(&ps, f.dot(".recordedBy"), c.RecordedBy, kindOf)
 		}
-		if _, ok := ParseBasis(string(c.Basis)); !ok || Basis(normaliseEnum(string(c.Basis))) != c.Basis {
-			ps.Add(f+".basis", string(c.Basis), "unknown basis: want one of consent, lasting_power_of_attorney, best_interests")
+		if !slices.Contains(Bases, c.Basis) {
+			ps.Add(f.dot(".basis").String(), string(c.Basis), "unknown basis: want one of consent, lasting_power_of_attorney, best_interests")
 		}
 		if c.Decision != Permit && c.Decision != Deny {
-			ps.Add(f+".decision", string(c.Decision), "unknown decision: want permit or deny")
+			ps.Add(f.dot(".decision").String(), string(c.Decision), "unknown decision: want permit or deny")
 		}
 		if !c.Span.Valid() {
-			ps.Add(f+".end", c.Span.To.String(), "ends before it starts (%s)", c.Span.From)
+			ps.Add(f.dot(".end").String(), c.Span.To.String(), "ends before it starts (%s)", c.Span.From)
 		}
-		checkTime(&ps, f+".recordedAt", c.RecordedAt)
+		checkTime(&ps, f.dot(".recordedAt"), c.RecordedAt)
 	}
 
 	contactIDs := make(map[string]bool, len(b.Contacts))
 	for i, c := range b.Contacts {
-		f := fmt.Sprintf("contacts[%d]", i)
+		f := field{list: "contacts", i: i}
 		if !checkNewID(&ps, f, c.ID, contactIDs, "contact id") {
 			continue
 		}
-		checkRefKind(&ps, f+".person", c.Person, KindPerson, kindOf)
-		checkRefKind(&ps, f+".professional", c.Professional, KindProfessional, kindOf)
+		checkRefKind(&ps, f.dot(".person"), c.Person, KindPerson, kindOf)
+		checkRefKind(&ps, f.dot(".professional"), c.Professional, KindProfessional, kindOf)
 		if c.Organisation != "" {
-			checkRefKind(&ps, f+".organisation", c.Organisation, KindOrganisation, kindOf)
+			checkRefKind(&ps, f.dot(".organisation"), c.Organisation, KindOrganisation, kindOf)
 		}
-		checkTime(&ps, f+".at", c.At)
-		if _, ok := ParseMode(string(c.Mode)); !ok || Mode(normaliseEnum(string(c.Mode))) != c.Mode {
-			ps.Add(f+".mode", string(c.Mode), "unknown contact mode: want one of face_to_face, phone, video, home_visit, other")
+		checkTime(&ps, f.dot(".at"), c.At)
+		if !slices.Contains(Modes, c.Mode) {
+			ps.Add(f.dot(".mode").String(), string(c.Mode), "unknown contact mode: want one of face_to_face, phone, video, home_visit, other")
 		}
-		checkText(&ps, f+".setting", c.Setting)
+		checkText(&ps, f.dot(".setting"), c.Setting)
 	}
 
 	refIDs := make(map[string]bool, len(b.Referrals))
 	for i, r := range b.Referrals {
-		f := fmt.Sprintf("referrals[%d]", i)
+		f := field{list: "referrals", i: i}
 		if !checkNewID(&ps, f, r.ID, refIDs, "referral id") {
 			continue
 		}
-		checkRefKind(&ps, f+".person", r.Person, KindPerson, kindOf)
+		checkRefKind(&ps, f.dot(".person"), r.Person, KindPerson, kindOf)
 		for _, end := range []struct{ field, id string }{{".from", r.From}, {".to", r.To}} {
-			if k, ok := checkRef(&ps, f+end.field, end.id, kindOf); ok && k != KindProfessional && k != KindOrganisation {
-				ps.Add(f+end.field, end.id, "a referral runs between professionals or organisations, not a %s", k)
+			if k, ok := checkRef(&ps, f.dot(end.field), end.id, kindOf); ok && k != KindProfessional && k != KindOrganisation {
+				ps.Add(f.dot(end.field).String(), end.id, "a referral runs between professionals or organisations, not a %s", k)
 			}
 		}
-		checkTime(&ps, f+".at", r.At)
-		checkText(&ps, f+".reason", r.Reason)
+		checkTime(&ps, f.dot(".at"), r.At)
+		checkText(&ps, f.dot(".reason"), r.Reason)
 	}
 
 	for i, id := range b.RemoveRelationships {
-		checkID(&ps, fmt.Sprintf("removeRelationships[%d]", i), id)
+		checkID(&ps, field{list: "removeRelationships", i: i}, id)
 	}
 	for i, id := range b.DeleteContacts {
-		checkID(&ps, fmt.Sprintf("deleteContacts[%d]", i), id)
+		checkID(&ps, field{list: "deleteContacts", i: i}, id)
 	}
 	for i, id := range b.DeleteReferrals {
-		checkID(&ps, fmt.Sprintf("deleteReferrals[%d]", i), id)
+		checkID(&ps, field{list: "deleteReferrals", i: i}, id)
 	}
 	seenDel := make(map[string]bool, len(b.DeleteNodes))
 	for i, d := range b.DeleteNodes {
-		f := fmt.Sprintf("deleteNodes[%d].id", i)
+		f := field{list: "deleteNodes", i: i, name: ".id"}
 		if !checkID(&ps, f, d.ID) {
 			continue
 		}
 		if seenDel[d.ID] {
-			ps.Add(f, d.ID, "node deleted twice in this batch")
+			ps.Add(f.String(), d.ID, "node deleted twice in this batch")
 		}
 		seenDel[d.ID] = true
 		if _, ok := existing(d.ID); !ok {
 			if _, inBatch := kinds[d.ID]; !inBatch {
-				ps.Add(f, d.ID, "no such node")
+				ps.Add(f.String(), d.ID, "no such node")
 			}
 		}
 	}
 	return ps.Err("invalid batch")
 }
 
-func checkID(ps *Problems, field, id string) bool {
+func checkID(ps *Problems, field field, id string) bool {
 	switch {
 	case id == "":
-		ps.Add(field, id, "an id is required")
+		ps.Add(field.String(), id, "an id is required")
 	case len(id) > MaxIDLength:
-		ps.Add(field, id[:32]+"…", "id longer than %d bytes", MaxIDLength)
+		ps.Add(field.String(), id[:32]+"…", "id longer than %d bytes", MaxIDLength)
 	case strings.TrimSpace(id) != id:
-		ps.Add(field, id, "id has leading or trailing spaces")
+		ps.Add(field.String(), id, "id has leading or trailing spaces")
 	case strings.IndexFunc(id, unicode.IsControl) >= 0:
-		ps.Add(field, id, "id has control characters")
+		ps.Add(field.String(), id, "id has control characters")
 	default:
 		return true
 	}
@@ -329,47 +331,67 @@ func checkID(ps *Problems, field, id string) bool {
 // checkNewID checks the id of record f and that no earlier record of its
 // kind in the batch (those in seen) had it; it reports whether the record
 // is worth checking further.
-func checkNewID(ps *Problems, f, id string, seen map[string]bool, what string) bool {
-	if !checkID(ps, f+".id", id) {
+func checkNewID(ps *Problems, f field, id string, seen map[string]bool, what string) bool {
+	if !checkID(ps, f.dot(".id"), id) {
 		return false
 	}
 	if seen[id] {
-		ps.Add(f+".id", id, "duplicate %s in this batch", what)
+		ps.Add(f.dot(".id").String(), id, "duplicate %s in this batch", what)
 		return false
 	}
 	seen[id] = true
 	return true
 }
 
-func checkText(ps *Problems, field, s string) {
+func checkText(ps *Problems, field field, s string) {
 	if len(s) > MaxTextLength {
-		ps.Add(field, "", "longer than %d bytes", MaxTextLength)
+		ps.Add(field.String(), "", "longer than %d bytes", MaxTextLength)
 	}
 }
 
-func checkTime(ps *Problems, field string, t time.Time) {
+func checkTime(ps *Problems, field field, t time.Time) {
 	if t.IsZero() {
-		ps.Add(field, "", "a time is required")
-	} else if t.Year() < 1900 || t.Year() > 2200 {
-		ps.Add(field, t.Format(time.RFC3339), "time out of range (years 1900 to 2200)")
+		ps.Add(field.String(), "", "a time is required")
+	} else if y := t.Year(); y < 1900 || y > 2200 {
+		ps.Add(field.String(), t.Format(time.RFC3339), "time out of range (years 1900 to 2200)")
 	}
 }
 
-func checkRef(ps *Problems, field, id string, kindOf KindLookup) (Kind, bool) {
+func checkRef(ps *Problems, field field, id string, kindOf KindLookup) (Kind, bool) {
 	if id == "" {
-		ps.Add(field, id, "a reference is required")
+		ps.Add(field.String(), id, "a reference is required")
 		return "", false
 	}
 	k, ok := kindOf(id)
 	if !ok {
-		ps.Add(field, id, "no such node (not in the store nor in this batch)")
+		ps.Add(field.String(), id, "no such node (not in the store nor in this batch)")
 		return "", false
 	}
 	return k, true
 }
 
-func checkRefKind(ps *Problems, field, id string, want Kind, kindOf KindLookup) {
+func checkRefKind(ps *Problems, field field, id string, want Kind, kindOf KindLookup) {
 	if k, ok := checkRef(ps, field, id, kindOf); ok && k != want {
-		ps.Add(field, id, "must be a %s, not a %s", want, k)
+		ps.Add(field.String(), id, "must be a %s, not a %s", want, k)
 	}
+}
+
+// field names a field of one record of a batch's list, such as
+// contacts[16].person. It is formatted only when there is a problem to
+// report: building the text for every field of every row was most of the
+// cost of validating an import.
+type field struct {
+	list string
+	i    int
+	name string // ".person"; empty for the record itself
+}
+
+// dot names another field of the same record.
+func (f field) dot(name string) field {
+	f.name = name
+	return f
+}
+
+func (f field) String() string {
+	return f.list + "[" + strconv.Itoa(f.i) + "]" + f.name
 }

@@ -2,6 +2,7 @@ package care
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -159,4 +160,36 @@ func TestPageRange(t *testing.T) {
 			t.Fatalf("%+v: %v", p, err)
 		}
 	}
+}
+
+// BenchmarkValidateContacts is the check an import makes of every
+// contact (twice: the importer's check pass and the store's apply).
+func BenchmarkValidateContacts(b *testing.B) {
+	const n = 20000
+	kinds := map[string]Kind{}
+	var batch Batch
+	start := time.Date(2024, 3, 1, 9, 0, 0, 0, time.UTC)
+	for i := range 1000 {
+		kinds[fmt.Sprintf("p-%04d", i)] = KindPerson
+	}
+	for i := range 100 {
+		kinds[fmt.Sprintf("pro%04d", i)] = KindProfessional
+		kinds[fmt.Sprintf("org%04d", i)] = KindOrganisation
+	}
+	for i := range n {
+		batch.Contacts = append(batch.Contacts, Contact{
+			ID: fmt.Sprintf("k%08d", i), Person: fmt.Sprintf("p-%04d", i%1000),
+			Professional: fmt.Sprintf("pro%04d", i%100), Organisation: fmt.Sprintf("org%04d", i%100),
+			At: start.Add(time.Duration(i) * time.Minute), Mode: Modes[i%len(Modes)], Setting: "clinic",
+		})
+	}
+	lookup := func(id string) (Kind, bool) { k, ok := kinds[id]; return k, ok }
+	b.ReportAllocs()
+	b.ResetTimer()
+	for b.Loop() {
+		if err := batch.Validate(lookup); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/contact")
 }

@@ -173,6 +173,10 @@ type plan struct {
 
 	consentUps   map[string]*consentRec // id → the record as the plan leaves it; nil: removed
 	consentOrder []string               // the ids of consentUps, in the order first written
+
+	// The writes to the buckets the plan never reads back, made in key
+	// order when it finishes (writes.go).
+	nodeWrites, relWrites, referralWrites, consentWrites writes
 }
 
 // nodeUp writes a node (a copy: the plan never keeps the caller's batch).
@@ -226,6 +230,11 @@ func newPlan(ix *index) *plan {
 		referralNew: map[string]uint32{},
 		referralLen: uint32(len(ix.referrals)),
 		consentUps:  map[string]*consentRec{},
+
+		nodeWrites:     writes{bucket: bucketNodes},
+		relWrites:      writes{bucket: bucketRels},
+		referralWrites: writes{bucket: bucketReferrals},
+		consentWrites:  writes{bucket: bucketConsents},
 	}
 }
 
@@ -326,6 +335,11 @@ func (p *plan) run(tx *bbolt.Tx, b *care.Batch) error {
 
 // finish writes what the plan keeps for all its batches.
 func (p *plan) finish(tx *bbolt.Tx) error {
+	for _, w := range []*writes{&p.nodeWrites, &p.relWrites, &p.referralWrites, &p.consentWrites} {
+		if err := w.flush(tx); err != nil {
+			return err
+		}
+	}
 	if p.nextNum == p.ix.nextNum {
 		return nil
 	}
@@ -334,8 +348,7 @@ func (p *plan) finish(tx *bbolt.Tx) error {
 	return tx.Bucket(bucketMeta).Put(keyNextNum, p.mem.copy(p.e.b))
 }
 
-func (p *plan) upsertNodes(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketNodes)
+func (p *plan) upsertNodes(*bbolt.Tx) error {
 	for _, i := range byID(len(p.b.Nodes), func(i int) string { return p.b.Nodes[i].ID }) {
 		n := &p.b.Nodes[i]
 		// A node deleted by an earlier batch of the plan comes back as a
@@ -350,9 +363,7 @@ func (p *plan) upsertNodes(tx *bbolt.Tx) error {
 		}
 		p.batchNodes[n.ID] = nodeState{num: num, kind: n.Kind}
 		p.nodeUps = append(p.nodeUps, nodeUp{num: num, node: *n})
-		if err := bk.Put(key(n.ID), p.mem.copy(encodeNode(&p.e, num, n))); err != nil {
-			return err
-		}
+		p.nodeWrites.put(n.ID, p.mem.copy(encodeNode(&p.e, num, n)))
 	}
 	return nil
 }
@@ -393,8 +404,7 @@ func (p *plan) newRelSlot() uint32 {
 	return p.relLen - 1
 }
 
-func (p *plan) upsertRels(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketRels)
+func (p *plan) upsertRels(*bbolt.Tx) error {
 	for i := range p.b.Relationships {
 		r := &p.b.Relationships[i]
 		rec := relRec{
@@ -407,15 +417,12 @@ func (p *plan) upsertRels(tx *bbolt.Tx) error {
 			p.relNew[r.ID] = slot
 		}
 		p.setRel(slot, rec)
-		if err := bk.Put(key(r.ID), p.mem.copy(encodeRel(&p.e, &rec))); err != nil {
-			return err
-		}
+		p.relWrites.put(r.ID, p.mem.copy(encodeRel(&p.e, &rec)))
 	}
 	return nil
 }
 
-func (p *plan) endRels(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketRels)
+func (p *plan) endRels(*bbolt.Tx) error {
 	var ps care.Problems
 	for i, e := range p.b.EndRelationships {
 		slot, cur, ok := p.relSlot(e.ID)
@@ -429,32 +436,27 @@ func (p *plan) endRels(tx *bbolt.Tx) error {
 		rec := *cur
 		rec.span.To = e.To
 		p.setRel(slot, rec)
-		if err := bk.Put(key(rec.id), p.mem.copy(encodeRel(&p.e, &rec))); err != nil {
-			return err
-		}
+		p.relWrites.put(rec.id, p.mem.copy(encodeRel(&p.e, &rec)))
 	}
 	return ps.Err("invalid batch")
 }
 
-func (p *plan) removeRels(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketRels)
+func (p *plan) removeRels(*bbolt.Tx) error {
 	for i, id := range dedupe(p.b.RemoveRelationships) {
 		slot, _, ok := p.relSlot(id)
 		if !ok {
 			return care.Errorf(care.NotFound, "removeRelationships[%d]: no relationship %q", i, id)
 		}
-		if err := p.removeRel(bk, slot); err != nil {
-			return err
-		}
+		p.removeRel(slot)
 	}
 	return nil
 }
 
-func (p *plan) removeRel(bk *bbolt.Bucket, slot uint32) error {
+func (p *plan) removeRel(slot uint32) {
 	id := p.relAt(slot).id
 	p.setRel(slot, relRec{id: id})
 	p.res.Removed++
-	return bk.Delete(key(id))
+	p.relWrites.delete(id)
 }
 
 // Contacts.
@@ -642,8 +644,7 @@ func (p *plan) newReferralSlot() uint32 {
 	return p.referralLen - 1
 }
 
-func (p *plan) recordReferrals(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketReferrals)
+func (p *plan) recordReferrals(*bbolt.Tx) error {
 	for i := range p.b.Referrals {
 		r := &p.b.Referrals[i]
 		rec := referralRec{id: r.ID, person: p.resolve(r.Person), from: p.resolve(r.From), to: p.resolve(r.To), at: r.At.UnixNano(), reason: r.Reason}
@@ -653,30 +654,25 @@ func (p *plan) recordReferrals(tx *bbolt.Tx) error {
 			p.referralNew[r.ID] = slot
 		}
 		p.setReferral(slot, rec)
-		if err := bk.Put(key(r.ID), p.mem.copy(encodeReferral(&p.e, &rec))); err != nil {
-			return err
-		}
+		p.referralWrites.put(r.ID, p.mem.copy(encodeReferral(&p.e, &rec)))
 	}
 	return nil
 }
 
-func (p *plan) removeReferral(bk *bbolt.Bucket, slot uint32) error {
+func (p *plan) removeReferral(slot uint32) {
 	id := p.referralAt(slot).id
 	p.setReferral(slot, referralRec{id: id, person: noNode})
 	p.res.Removed++
-	return bk.Delete(key(id))
+	p.referralWrites.delete(id)
 }
 
-func (p *plan) deleteReferrals(tx *bbolt.Tx) error {
-	bk := tx.Bucket(bucketReferrals)
+func (p *plan) deleteReferrals(*bbolt.Tx) error {
 	for i, id := range dedupe(p.b.DeleteReferrals) {
 		slot, _, ok := p.referralSlot(id)
 		if !ok {
 			return care.Errorf(care.NotFound, "deleteReferrals[%d]: no referral %q", i, id)
 		}
-		if err := p.removeReferral(bk, slot); err != nil {
-			return err
-		}
+		p.removeReferral(slot)
 	}
 	return nil
 }
@@ -767,7 +763,7 @@ func (p *plan) refsOf(num uint32) (rels, contacts, referrals []uint32) {
 }
 
 func (p *plan) deleteNodes(tx *bbolt.Tx) error {
-	nodes, relsB, contactsB, referralsB := tx.Bucket(bucketNodes), tx.Bucket(bucketRels), tx.Bucket(bucketContacts), tx.Bucket(bucketReferrals)
+	contactsB := tx.Bucket(bucketContacts)
 	for i, d := range p.b.DeleteNodes {
 		num := p.resolve(d.ID)
 		rels, contacts, referrals := p.refsOf(num)
@@ -776,13 +772,9 @@ func (p *plan) deleteNodes(tx *bbolt.Tx) error {
 			return care.Errorf(care.Conflict, "deleteNodes[%d]: %q is still referred to by %d relationships, %d consent records, %d contacts and %d referrals; remove them first or delete with cascade",
 				i, d.ID, len(rels), len(consents), len(contacts), len(referrals))
 		}
-		if err := p.unlinkConsents(tx, num, consents); err != nil {
-			return err
-		}
+		p.unlinkConsents(num, consents)
 		for _, s := range rels {
-			if err := p.removeRel(relsB, s); err != nil {
-				return err
-			}
+			p.removeRel(s)
 		}
 		for _, s := range contacts {
 			_, _, _, id, _ := p.contactState(s)
@@ -791,15 +783,11 @@ func (p *plan) deleteNodes(tx *bbolt.Tx) error {
 			}
 		}
 		for _, s := range referrals {
-			if err := p.removeReferral(referralsB, s); err != nil {
-				return err
-			}
+			p.removeReferral(s)
 		}
 		p.nodeDels = append(p.nodeDels, num)
 		p.batchNodes[d.ID] = nodeState{num: noNode}
-		if err := nodes.Delete(key(d.ID)); err != nil {
-			return err
-		}
+		p.nodeWrites.delete(d.ID)
 	}
 	return nil
 }

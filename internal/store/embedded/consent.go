@@ -29,11 +29,10 @@ func (p *plan) setConsent(id string, c *consentRec) {
 	p.consentUps[id] = c
 }
 
-func (p *plan) upsertConsents(tx *bbolt.Tx) error {
+func (p *plan) upsertConsents(*bbolt.Tx) error {
 	if len(p.b.Consents) == 0 {
 		return nil
 	}
-	bk := tx.Bucket(bucketConsents)
 	for i := range p.b.Consents {
 		c := &p.b.Consents[i]
 		rec := &consentRec{
@@ -44,9 +43,7 @@ func (p *plan) upsertConsents(tx *bbolt.Tx) error {
 			rec.by = p.resolve(c.RecordedBy)
 		}
 		p.setConsent(c.ID, rec)
-		if err := bk.Put(key(c.ID), p.mem.copy(encodeConsent(&p.e, rec))); err != nil {
-			return err
-		}
+		p.consentWrites.put(c.ID, p.mem.copy(encodeConsent(&p.e, rec)))
 	}
 	return nil
 }
@@ -84,29 +81,20 @@ func (p *plan) consentsNaming(num uint32) []string {
 // the person or the carer go; a record the node only recorded stays,
 // without its recorder, since the decision stands (removing a withdrawal
 // would bring back the permission it ended).
-func (p *plan) unlinkConsents(tx *bbolt.Tx, num uint32, ids []string) error {
-	if len(ids) == 0 {
-		return nil
-	}
-	bk := tx.Bucket(bucketConsents)
+func (p *plan) unlinkConsents(num uint32, ids []string) {
 	for _, id := range ids {
 		c := p.consentAt(id)
 		if c.person == num || c.grantee == num {
 			p.setConsent(id, nil)
 			p.res.Removed++
-			if err := bk.Delete(key(id)); err != nil {
-				return err
-			}
+			p.consentWrites.delete(id)
 			continue
 		}
 		kept := *c
 		kept.by = noNode
 		p.setConsent(id, &kept)
-		if err := bk.Put(key(id), p.mem.copy(encodeConsent(&p.e, &kept))); err != nil {
-			return err
-		}
+		p.consentWrites.put(id, p.mem.copy(encodeConsent(&p.e, &kept)))
 	}
-	return nil
 }
 
 // commitConsents copies the plan's records into the index; the caller

@@ -3,6 +3,7 @@ package embedded
 import (
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -520,5 +521,120 @@ func TestLargeBatches(t *testing.T) {
 	page, err := s.Contacts(t.Context(), care.EventQuery{Person: "p-cyd", Window: care.Always, Page: care.Page{First: 1}})
 	if err != nil || page.Info.TotalCount != 1000 {
 		t.Errorf("p-cyd has %d contacts (%v), want 1000", page.Info.TotalCount, err)
+	}
+}
+
+// TestStreamInAnyOrderMatchesDisk streams batches whose keys arrive out of
+// order, and change the same keys again in later batches (removed and
+// re-added relationships, a node deleted with its cascade and re-created,
+// a referral deleted and re-made), in one ApplyStream. The bucket writes
+// are put off and made in key order at the end (writes.go); what the index
+// shows must be exactly what reopening the file loads.
+func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	const people, pros = 40, 12
+	d := care.MakeDate
+	base := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	// Keys in a scrambled order: i*7 mod n visits every i once.
+	scrambled := func(n int) []int {
+		out := make([]int, n)
+		for i := range out {
+			out[i] = (i*7 + 3) % n
+		}
+		return out
+	}
+	var batches []care.Batch
+	var first care.Batch
+	for _, i := range scrambled(people) {
+		first.Nodes = append(first.Nodes,
+			care.Node{ID: fmt.Sprintf("p-%03d", i), Kind: care.KindPerson, Name: fmt.Sprintf("Person %d", i)},
+			care.Node{ID: fmt.Sprintf("c-%03d", i), Kind: care.KindCarer, Name: fmt.Sprintf("Carer %d", i)})
+	}
+	for _, i := range scrambled(pros) {
+		first.Nodes = append(first.Nodes,
+			care.Node{ID: fmt.Sprintf("pr-%03d", i), Kind: care.KindProfessional, Name: fmt.Sprintf("Pro %d", i), Role: care.RolePracticeNurse},
+			care.Node{ID: fmt.Sprintf("o-%03d", i), Kind: care.KindOrganisation, Name: fmt.Sprintf("Org %d", i), Sector: care.SectorPrimaryCare})
+	}
+	batches = append(batches, first)
+	// Relationships in three batches, each scrambled, so every batch
+	// lands between the keys of the others.
+	for part := range 3 {
+		var b care.Batch
+		for _, i := range scrambled(people) {
+			if i%3 != part {
+				continue
+			}
+			pr := fmt.Sprintf("pr-%03d", i%pros)
+			b.Relationships = append(b.Relationships,
+				care.Relationship{ID: fmt.Sprintf("cf-%03d", i), Type: care.CaresFor, From: fmt.Sprintf("c-%03d", i), To: fmt.Sprintf("p-%03d", i), Span: care.Span{From: d(2023, 1, 1), To: care.NoEnd}},
+				care.Relationship{ID: fmt.Sprintf("ii-%03d", i), Type: care.InvolvedIn, From: pr, To: fmt.Sprintf("p-%03d", i), Span: care.Span{From: d(2023, 2, 1), To: care.NoEnd}})
+			b.Contacts = append(b.Contacts, care.Contact{ID: fmt.Sprintf("k-%03d", i), Person: fmt.Sprintf("p-%03d", i), Professional: pr, Organisation: fmt.Sprintf("o-%03d", i%pros), At: base.Add(time.Duration(i) * time.Hour)})
+			b.Referrals = append(b.Referrals, care.Referral{ID: fmt.Sprintf("r-%03d", i), Person: fmt.Sprintf("p-%03d", i), From: pr, To: fmt.Sprintf("o-%03d", (i+1)%pros), At: base.Add(time.Duration(i) * time.Hour)})
+			b.Consents = append(b.Consents, care.Consent{ID: fmt.Sprintf("cs-%03d", i), Person: fmt.Sprintf("p-%03d", i), Grantee: fmt.Sprintf("c-%03d", i), Basis: care.BasisConsent, Decision: care.Permit, Span: care.Span{From: d(2023, 1, 1), To: care.NoEnd}, RecordedAt: base, RecordedBy: fmt.Sprintf("p-%03d", i)})
+		}
+		for _, i := range scrambled(pros) {
+			if i%3 == part {
+				b.Relationships = append(b.Relationships, care.Relationship{ID: fmt.Sprintf("wi-%03d", i), Type: care.WorksIn, From: fmt.Sprintf("pr-%03d", i), To: fmt.Sprintf("o-%03d", i), Span: care.Span{From: d(2020, 1, 1), To: care.NoEnd}})
+			}
+		}
+		batches = append(batches, b)
+	}
+	// Change the same keys again.
+	batches = append(batches,
+		care.Batch{
+			RemoveRelationships: []string{"cf-004", "ii-009"},
+			EndRelationships:    []care.EndRelationship{{ID: "cf-010", To: d(2024, 6, 30)}},
+			DeleteReferrals:     []string{"r-005"},
+			DeleteNodes:         []care.DeleteNode{{ID: "pr-002", Cascade: true}, {ID: "c-011", Cascade: true}},
+		},
+		care.Batch{
+			Nodes: []care.Node{{ID: "pr-002", Kind: care.KindProfessional, Name: "Pro 2 again", Role: care.RolePracticeNurse}},
+			Relationships: []care.Relationship{
+				{ID: "cf-004", Type: care.CaresFor, From: "c-004", To: "p-004", Span: care.Span{From: d(2024, 1, 1), To: care.NoEnd}},
+				{ID: "ii-002", Type: care.InvolvedIn, From: "pr-002", To: "p-002", Span: care.Span{From: d(2024, 3, 1), To: care.NoEnd}},
+			},
+			Referrals: []care.Referral{{ID: "r-005", Person: "p-005", From: "pr-005", To: "o-001", At: base}},
+		})
+	i := 0
+	res, err := s.(care.BulkWriter).ApplyStream(t.Context(), func() (care.Batch, error) {
+		if i == len(batches) {
+			return care.Batch{}, io.EOF
+		}
+		i++
+		return batches[i-1], nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Relationships != 2*people+pros+2 || res.Deleted != 2 {
+		t.Errorf("result %+v", res)
+	}
+	want := snapshot(t, s)
+	s.Close()
+	s2 := openAt(t, dir)
+	defer s2.Close()
+	if got := snapshot(t, s2); got != want {
+		t.Errorf("the index after the stream differs from the file reopened:\n%s\nloaded:\n%s", want, got)
+	}
+	// The cascade removed the carer's relationship and consent; the
+	// re-created professional has only the relationship made after it.
+	seen := false
+	if err := s2.EachPerson(t.Context(), func(p *care.PersonRecord) error {
+		if p.Person.ID != "p-011" {
+			return nil // the record's buffers are reused: check inside the callback
+		}
+		seen = true
+		for _, r := range p.Relationships {
+			if r.Type == care.CaresFor {
+				t.Errorf("p-011 still has %+v after its carer was deleted", r)
+			}
+		}
+		if len(p.Consents) != 0 {
+			t.Errorf("p-011 still has consents %+v", p.Consents)
+		}
+		return nil
+	}); err != nil || !seen {
+		t.Fatalf("p-011 seen %v, %v", seen, err)
 	}
 }
