@@ -90,6 +90,9 @@ var Operations = []Operation{
 	OpWrite, OpWriteNode, OpWriteRelationship, OpWriteContact, OpWriteReferral, OpWriteConsent, OpWriteImport,
 }
 
+// Write reports whether o changes the store.
+func (o Operation) Write() bool { return strings.HasPrefix(string(o), string(OpWrite)) }
+
 func (o Operation) valid() bool {
 	for _, k := range Operations {
 		if o == k {

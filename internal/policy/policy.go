@@ -2,6 +2,7 @@ package policy
 
 import (
 	"context"
+	"errors"
 	"sort"
 	"sync"
 	"time"
@@ -87,6 +88,10 @@ type request struct {
 	scope   *scope
 	visible map[string]bool
 	audited map[auditKey]bool
+	// deferReads holds read decisions in pending until Commit (see
+	// WithDeferredAudit); writes are always recorded before they happen.
+	deferReads bool
+	pending    []audit.Event
 }
 
 type auditKey struct {
@@ -103,6 +108,46 @@ type requestKey struct{}
 // across requests, or a withdrawn consent would outlive its request.
 func WithRequest(ctx context.Context) context.Context {
 	return context.WithValue(ctx, requestKey{}, &request{})
+}
+
+// WithDeferredAudit is WithRequest for a caller that holds the whole
+// response back until Commit has returned: the decisions to read are then
+// recorded together at the end of the request, in one group commit,
+// instead of one fsync after another as the resolvers reach each person
+// (a web read reached two, a page of people twenty). Nothing read may
+// leave the process before Commit succeeds; that is what keeps the audit
+// failing closed. Writes are still recorded before they are made.
+func WithDeferredAudit(ctx context.Context) context.Context {
+	return context.WithValue(ctx, requestKey{}, &request{deferReads: true})
+}
+
+// Commit records the decisions ctx's request deferred (WithDeferredAudit).
+// An error means they were not all kept: the caller must then send none of
+// what the request read, only the error.
+func (pl *Policy) Commit(ctx context.Context) error {
+	req := requestOf(ctx)
+	if req == nil {
+		return nil
+	}
+	req.mu.Lock()
+	events := req.pending
+	req.pending = nil
+	req.mu.Unlock()
+	// Concurrent records share one write and one fsync (group commit).
+	errs := make([]error, len(events))
+	var wg sync.WaitGroup
+	for i := range events {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			errs[i] = pl.auditor.Record(ctx, events[i])
+		}()
+	}
+	wg.Wait()
+	if err := errors.Join(errs...); err != nil {
+		return care.Wrap(care.Unavailable, err, "access refused: the audit log cannot record it")
+	}
+	return nil
 }
 
 // InRequest reports whether ctx already has a request scope.
@@ -275,6 +320,15 @@ func (pl *Policy) audit(ctx context.Context, p care.Principal, op audit.Operatio
 		k := auditKey{op, person, out}
 		req.mu.Lock()
 		if req.audited[k] {
+			req.mu.Unlock()
+			return nil
+		}
+		if req.deferReads && !op.Write() {
+			if req.audited == nil {
+				req.audited = map[auditKey]bool{}
+			}
+			req.audited[k] = true
+			req.pending = append(req.pending, audit.EventFor(p, op, person, g, out))
 			req.mu.Unlock()
 			return nil
 		}

@@ -3,6 +3,7 @@ package policy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"testing"
 	"time"
@@ -424,5 +425,84 @@ func TestBatchNodeReadRecordsDenials(t *testing.T) {
 	}
 	if !denied {
 		t.Fatal("the denied read of p-george left no audit record")
+	}
+}
+
+// TestDeferredAudit: under WithDeferredAudit the read decisions wait for
+// Commit, which records exactly what an immediate request records; writes
+// are recorded before they are made; a Commit that cannot record fails
+// with Unavailable, so the caller sends nothing read.
+func TestDeferredAudit(t *testing.T) {
+	f := newFixture(t)
+	margaret := care.Principal{Subject: demo.ShowcaseMargaret, Access: care.AccessCarer, Issuer: "careweb"}
+	reads := func(ctx context.Context) {
+		if _, err := f.st.Web(ctx, demo.ShowcaseArthur, care.Always); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.Web(ctx, demo.ShowcaseArthur, care.Always); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.st.Web(ctx, demo.ShowcaseGeorge, care.Always); code(err) != care.NotFound {
+			t.Fatalf("George's web: %v", err)
+		}
+	}
+	kinds := func(es []audit.Event) []string {
+		var out []string
+		for _, e := range es {
+			out = append(out, fmt.Sprintf("%s %s %s %s %s", e.Subject, e.Operation, e.Person, e.Outcome, e.Grant.Rule))
+		}
+		return out
+	}
+
+	before := len(f.audit.Events())
+	reads(policy.WithRequest(care.NewContextWithPrincipal(context.Background(), margaret)))
+	immediate := kinds(f.audit.Events()[before:])
+	if len(immediate) == 0 {
+		t.Fatal("an immediate request recorded nothing")
+	}
+
+	before = len(f.audit.Events())
+	ctx := policy.WithDeferredAudit(care.NewContextWithPrincipal(context.Background(), margaret))
+	reads(ctx)
+	if n := len(f.audit.Events()) - before; n != 0 {
+		t.Fatalf("%d records before Commit; want none", n)
+	}
+	if err := f.pl.Commit(ctx); err != nil {
+		t.Fatal(err)
+	}
+	deferred := kinds(f.audit.Events()[before:])
+	slices.Sort(immediate)
+	slices.Sort(deferred)
+	if !slices.Equal(immediate, deferred) {
+		t.Fatalf("deferred records %q\nwant the immediate request's %q", deferred, immediate)
+	}
+	if err := f.pl.Commit(ctx); err != nil || len(f.audit.Events()) != before+len(deferred) {
+		t.Fatalf("a second Commit: %v, %d records", err, len(f.audit.Events())-before)
+	}
+
+	// Writes are recorded at once, before the store changes.
+	admin := policy.WithDeferredAudit(care.NewContextWithPrincipal(context.Background(), care.Principal{Subject: "admin", Access: care.AccessAdmin, Issuer: "careweb"}))
+	before = len(f.audit.Events())
+	if _, err := f.st.Apply(admin, care.Batch{Nodes: []care.Node{{ID: "p-new", Kind: care.KindPerson, Name: "X"}}}); err != nil {
+		t.Fatal(err)
+	}
+	if es := f.audit.Events()[before:]; len(es) == 0 || !es[0].Operation.Write() {
+		t.Fatalf("write under a deferred request recorded %q before Commit; want the write", kinds(es))
+	}
+
+	// A log that cannot record: the reads return, Commit refuses them.
+	ctx = policy.WithDeferredAudit(care.NewContextWithPrincipal(context.Background(), margaret))
+	f.audit.Fail(errors.New("disk full"))
+	reads(ctx)
+	if err := f.pl.Commit(ctx); code(err) != care.Unavailable {
+		t.Fatalf("Commit with the log failing: %v, want Unavailable", err)
+	}
+	// ...and a write is refused before it is made.
+	if _, err := f.st.Apply(admin, care.Batch{Nodes: []care.Node{{ID: "p-new-2", Kind: care.KindPerson, Name: "Y"}}}); code(err) != care.Unavailable {
+		t.Fatalf("write with the log failing: %v, want Unavailable", err)
+	}
+	f.audit.Fail(nil)
+	if _, err := f.raw.Node(context.Background(), "p-new-2"); code(err) != care.NotFound {
+		t.Fatalf("a write the log could not record was made: %v", err)
 	}
 }

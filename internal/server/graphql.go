@@ -1,6 +1,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -143,13 +144,26 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 	if !cfg.Unprotected {
 		// The dataloaders take the HTTP request's context, not the
 		// operation's: give a POST request one policy scope for both, so
-		// its decisions are made, and recorded, once.
+		// its decisions are made, and recorded, once. The response is
+		// held back until the request's read decisions are recorded, all
+		// in one group commit (policy.WithDeferredAudit): if they cannot
+		// be, the client gets the error and none of the data.
 		next := h
+		pl := cfg.Policy
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
-				r = r.WithContext(policy.WithRequest(r.Context()))
+			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+				next.ServeHTTP(w, r) // a socket's operations are each their own scope
+				return
 			}
-			next.ServeHTTP(w, r)
+			ctx := policy.WithDeferredAudit(r.Context())
+			held := &heldResponse{header: http.Header{}, status: http.StatusOK}
+			next.ServeHTTP(held, r.WithContext(ctx))
+			if err := pl.Commit(ctx); err != nil {
+				cfg.Logger.Error().Err(err).Msg("audit log refused the request's records; response withheld")
+				writeGraphQLError(w, http.StatusServiceUnavailable, graph.CodeUnavailable, "access refused: the audit log cannot record it")
+				return
+			}
+			held.sendTo(w)
 		})
 	}
 	h = limitRequest(l, h)
@@ -211,6 +225,25 @@ func limitRequest(l GraphQLLimits, next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// heldResponse keeps a handler's response until it may be sent.
+type heldResponse struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (h *heldResponse) Header() http.Header         { return h.header }
+func (h *heldResponse) WriteHeader(status int)      { h.status = status }
+func (h *heldResponse) Write(b []byte) (int, error) { return h.body.Write(b) }
+
+func (h *heldResponse) sendTo(w http.ResponseWriter) {
+	for k, v := range h.header {
+		w.Header()[k] = v
+	}
+	w.WriteHeader(h.status)
+	_, _ = w.Write(h.body.Bytes())
 }
 
 func writeGraphQLError(w http.ResponseWriter, status int, code, msg string) {

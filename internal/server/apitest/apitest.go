@@ -9,6 +9,7 @@ package apitest
 import (
 	"context"
 	"crypto/rand"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -51,6 +52,33 @@ func Run(t *testing.T, open func(t *testing.T) Backend) {
 	t.Run("NestedQueryStoreCalls", func(t *testing.T) { testStoreCalls(t, c, counting) })
 	t.Run("Mutations", func(t *testing.T) { testMutations(t, c, st) })
 	t.Run("Subscription", func(t *testing.T) { testSubscription(t, c) })
+	t.Run("AuditFailsClosed", func(t *testing.T) { testAuditFailsClosed(t, st) })
+}
+
+// testAuditFailsClosed: a request's reads are recorded together before the
+// response leaves (policy.WithDeferredAudit); when they cannot be, the
+// client gets UNAVAILABLE and none of the data.
+func testAuditFailsClosed(t *testing.T, st Backend) {
+	svc := newService(t, st, 0)
+	c := svc.client(care.AccessAdmin, "admin")
+	q := `{ people(first: 3) { nodes { id name contacts(first: 2) { nodes { id } } } } }`
+	before := len(svc.audit.Events())
+	r := c.do(t, q, nil)
+	if len(r.Errors) > 0 || r.status != http.StatusOK {
+		t.Fatalf("HTTP %d %+v", r.status, r.Errors)
+	}
+	if n := len(svc.audit.Events()) - before; n < 3 {
+		t.Fatalf("%d audit records for a page of 3 people and their contacts", n)
+	}
+	svc.audit.Fail(errors.New("disk full"))
+	defer svc.audit.Fail(nil)
+	r = c.do(t, q, nil)
+	if r.status != http.StatusServiceUnavailable || r.code() != "UNAVAILABLE" {
+		t.Fatalf("with the audit log failing: HTTP %d %+v", r.status, r.Errors)
+	}
+	if len(r.Data) > 0 && string(r.Data) != "null" {
+		t.Fatalf("data sent although it could not be recorded: %s", r.Data)
+	}
 }
 
 func newClient(t *testing.T, st Backend) (*client, *events.Broker) {
