@@ -198,13 +198,29 @@ func coded(s string, codes []string) string {
 
 // Streamer is a care.Streamer whose records are pseudonymised.
 //
-// It keeps the orders care.Streamer promises within a record and within
-// the services (sorted again by the new ids), with one exception: people
-// arrive in the order of the wrapped store, which is the order of their
-// original ids, not of their pseudonyms. Sorting them would mean holding
-// the whole population; what the order tells is only the rank of each
-// person's original id among the others.
+// It keeps every order care.Streamer promises, by the new ids: people come
+// in the order of their pseudonyms, records within a person and the
+// services are sorted again. The order of the wrapped store, that of the
+// original ids, must not show through: it would tell the rank of each
+// person's real id (an NHS number, say) among the others.
+//
+// Putting people in pseudonym order needs every person read before the
+// first is yielded. EachPerson reads the wrapped store once (one pass,
+// one consistent read) and holds the pseudonymised records in memory up
+// to Memory; past it, it sorts them in runs written to temporary files
+// and merges the runs at the end (an external merge sort), so memory
+// stays bounded whatever the population. The files are removed before
+// EachPerson returns, whatever it returns.
 type Streamer struct {
+	// Memory bounds, roughly in bytes, the records EachPerson holds;
+	// zero means DefaultMemory. The merge adds a 64 KiB buffer per spill
+	// file, at most 64 of them.
+	Memory int64
+	// TempDir is where EachPerson makes its private directory for spill
+	// files; "" means os.TempDir. The files hold pseudonymised personal
+	// data: a directory on an encrypted volume is a good choice.
+	TempDir string
+
 	next care.Streamer
 	p    *Pseudonymiser
 }
@@ -214,13 +230,23 @@ func Wrap(next care.Streamer, p *Pseudonymiser) *Streamer {
 	return &Streamer{next: next, p: p}
 }
 
-// EachPerson implements care.Streamer. The record handed to fn is a
-// rewritten copy; the wrapped store's record is not modified.
-func (s *Streamer) EachPerson(ctx context.Context, fn func(*care.PersonRecord) error) error {
-	var out care.PersonRecord
+// EachPerson implements care.Streamer: people in the order of their
+// pseudonyms. The record handed to fn is a rewritten copy; the wrapped
+// store's record is not modified.
+func (s *Streamer) EachPerson(ctx context.Context, fn func(*care.PersonRecord) error) (err error) {
+	srt := &sorter{limit: s.Memory, parent: s.TempDir}
+	if srt.limit <= 0 {
+		srt.limit = DefaultMemory
+	}
+	defer func() {
+		if cerr := srt.close(); err == nil {
+			err = cerr
+		}
+	}()
 	// A person's records name the same professionals and organisations
-	// over and over: remembering their pseudonyms saves most of the HMACs.
-	// The memory is bounded; past the bound it starts again.
+	// over and over: remembering their pseudonyms saves most of the HMACs,
+	// and held records share the strings. The memory is bounded; past the
+	// bound it starts again.
 	const remember = 1 << 16
 	seen := make(map[string]string, 1024)
 	ref := func(id string) string {
@@ -234,30 +260,49 @@ func (s *Streamer) EachPerson(ctx context.Context, fn func(*care.PersonRecord) e
 		seen[id] = v
 		return v
 	}
-	return s.next.EachPerson(ctx, func(in *care.PersonRecord) error {
-		out.Person = s.p.node(in.Person, ref)
-		out.Relationships = out.Relationships[:0]
-		for _, r := range in.Relationships {
-			out.Relationships = append(out.Relationships, s.p.relationship(r, ref))
+	err = s.next.EachPerson(ctx, func(in *care.PersonRecord) error {
+		return srt.add(ctx, s.rewrite(in, ref))
+	})
+	if err != nil {
+		return err
+	}
+	return srt.each(ctx, fn)
+}
+
+// rewrite returns a pseudonymised copy of in that owns its slices (in is
+// only valid during the wrapped store's call; strings are immutable and
+// may be shared). An empty list is nil, as it is after a spill file.
+func (s *Streamer) rewrite(in *care.PersonRecord, ref func(string) string) *care.PersonRecord {
+	out := &care.PersonRecord{Person: s.p.node(in.Person, ref)}
+	if len(in.Relationships) > 0 {
+		out.Relationships = make([]care.Relationship, len(in.Relationships))
+		for i, r := range in.Relationships {
+			out.Relationships[i] = s.p.relationship(r, ref)
 		}
 		slices.SortFunc(out.Relationships, compareRels)
-		out.Contacts = out.Contacts[:0]
-		for _, c := range in.Contacts {
-			out.Contacts = append(out.Contacts, s.p.contact(c, ref))
+	}
+	if len(in.Contacts) > 0 {
+		out.Contacts = make([]care.Contact, len(in.Contacts))
+		for i, c := range in.Contacts {
+			out.Contacts[i] = s.p.contact(c, ref)
 		}
 		slices.SortFunc(out.Contacts, func(a, b care.Contact) int { return order(a.Less(b), b.Less(a)) })
-		out.Referrals = out.Referrals[:0]
-		for _, r := range in.Referrals {
-			out.Referrals = append(out.Referrals, s.p.referral(r, ref))
+	}
+	if len(in.Referrals) > 0 {
+		out.Referrals = make([]care.Referral, len(in.Referrals))
+		for i, r := range in.Referrals {
+			out.Referrals[i] = s.p.referral(r, ref)
 		}
 		slices.SortFunc(out.Referrals, func(a, b care.Referral) int { return order(a.Less(b), b.Less(a)) })
-		out.Consents = out.Consents[:0]
-		for _, c := range in.Consents {
-			out.Consents = append(out.Consents, s.p.consent(c, ref))
+	}
+	if len(in.Consents) > 0 {
+		out.Consents = make([]care.Consent, len(in.Consents))
+		for i, c := range in.Consents {
+			out.Consents[i] = s.p.consent(c, ref)
 		}
 		slices.SortFunc(out.Consents, func(a, b care.Consent) int { return order(a.Less(b), b.Less(a)) })
-		return fn(&out)
-	})
+	}
+	return out
 }
 
 // Services implements care.Streamer: new slices, sorted by the new ids
