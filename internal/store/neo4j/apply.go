@@ -372,14 +372,10 @@ func (a *applier) endRelationships() error {
 	return nil
 }
 
-// upsertContacts writes each contact on its id, wired to its person,
-// professional and organisation (which a rewrite may change).
+// upsertContacts writes each contact on its id, between its person and
+// professional and naming its organisation (which a rewrite may change).
 func (a *applier) upsertContacts() error {
-	rows := make([]map[string]any, len(a.b.Contacts))
-	for i, c := range a.b.Contacts {
-		rows[i] = a.eventRow(contactProps(c), c.Person, c.Professional, c.Organisation)
-	}
-	n, err := a.writeEvents(&contactSpec, rows)
+	n, err := a.writeContacts(a.b.Contacts)
 	a.res.Contacts += n
 	return err
 }
@@ -422,14 +418,15 @@ func (a *applier) removeRelationships() error {
 	return nil
 }
 
-// deleteEvents deletes contacts or referrals (label is fixed text) and
-// reports NotFound for the first id that does not exist.
-func (a *applier) deleteEvents(label, field string, list []string) error {
+// deleteEvents deletes contacts or referrals (the query is fixed text,
+// returning the ids deleted) and reports NotFound for the first id that
+// does not exist.
+func (a *applier) deleteEvents(query, noun, field string, list []string) error {
 	ids := dedupe(list)
 	if len(ids) == 0 {
 		return nil
 	}
-	recs, err := a.collect("UNWIND $ids AS id MATCH (e:"+label+" {id: id}) DETACH DELETE e RETURN id", map[string]any{"ids": toAny(ids)})
+	recs, err := a.collect(query, map[string]any{"ids": toAny(ids)})
 	if err != nil {
 		return err
 	}
@@ -441,21 +438,21 @@ func (a *applier) deleteEvents(label, field string, list []string) error {
 	}
 	for i, id := range list {
 		if !found[id] {
-			return care.Errorf(care.NotFound, "%s %q not found (%s[%d])", labelNoun[label], id, field, i)
+			return care.Errorf(care.NotFound, "%s %q not found (%s[%d])", noun, id, field, i)
 		}
 	}
 	a.res.Removed += len(found)
 	return nil
 }
 
-var labelNoun = map[string]string{"Contact": "contact", "Referral": "referral"}
-
 func (a *applier) deleteContacts() error {
-	return a.deleteEvents("Contact", "deleteContacts", a.b.DeleteContacts)
+	return a.deleteEvents("UNWIND $ids AS id MATCH ()-[c:CONTACT {id: id}]->() DELETE c RETURN id",
+		"contact", "deleteContacts", a.b.DeleteContacts)
 }
 
 func (a *applier) deleteReferrals() error {
-	return a.deleteEvents("Referral", "deleteReferrals", a.b.DeleteReferrals)
+	return a.deleteEvents("UNWIND $ids AS id MATCH (e:Referral {id: id}) DETACH DELETE e RETURN id",
+		"referral", "deleteReferrals", a.b.DeleteReferrals)
 }
 
 // deleteNodes refuses nodes still referred to unless cascading. Cascades
@@ -464,11 +461,19 @@ func (a *applier) deleteReferrals() error {
 // that involve it (an event without one of its parties is meaningless),
 // and the consent records about it as person or grantee; a record it only
 // recorded loses its RECORDED_BY with the node and stays.
+//
+// A contact names its organisation by a property, not a relationship, so
+// DETACH DELETE would leave it naming a deleted node: the contacts naming
+// a node as organisation are counted as references and deleted by the
+// cascade explicitly. Every node is locked before anything about it is
+// counted or deleted, so that a contact a concurrent transaction is
+// writing (which locks its organisation, writeContacts) is either seen
+// here or waits for this delete and then fails its own check.
 func (a *applier) deleteNodes() error {
 	if len(a.b.DeleteNodes) == 0 {
 		return nil
 	}
-	var plain, cascade []any
+	var plain, cascade, all []any
 	for _, d := range a.b.DeleteNodes {
 		if d.Cascade {
 			cascade = append(cascade, d.ID)
@@ -476,9 +481,26 @@ func (a *applier) deleteNodes() error {
 			plain = append(plain, d.ID)
 		}
 	}
+	all = append(append(all, plain...), cascade...)
+	if _, err := a.collect("UNWIND $ids AS id MATCH (n:Node {id: id}) SET n._lock = true REMOVE n._lock RETURN id", map[string]any{"ids": all}); err != nil {
+		return err
+	}
 	if len(cascade) > 0 {
 		n, err := a.count(`UNWIND $ids AS id
-MATCH (:Node {id: id})<-[:CONTACT_OF|CONTACT_WITH|CONTACT_AT|REFERRAL_OF|REFERRED_FROM|REFERRED_TO|CONSENT_OF|CONSENT_TO]-(e)
+CALL {
+  WITH id MATCH (:Node {id: id})-[c:CONTACT]-() RETURN c
+  UNION
+  WITH id MATCH ()-[c:CONTACT {org: id}]->() RETURN c
+}
+WITH DISTINCT c
+DELETE c
+RETURN count(c) AS n`, map[string]any{"ids": cascade})
+		if err != nil {
+			return err
+		}
+		a.res.Removed += n
+		n, err = a.count(`UNWIND $ids AS id
+MATCH (:Node {id: id})<-[:REFERRAL_OF|REFERRED_FROM|REFERRED_TO|CONSENT_OF|CONSENT_TO]-(e)
 WITH DISTINCT e
 DETACH DELETE e
 RETURN count(e) AS n`, map[string]any{"ids": cascade})
@@ -497,7 +519,8 @@ RETURN count(r) AS n`, map[string]any{"ids": cascade})
 		a.res.Removed += n
 	}
 	if len(plain) > 0 {
-		recs, err := a.collect("UNWIND $ids AS id MATCH (n:Node {id: id}) RETURN id, COUNT { (n)--() } AS refs", map[string]any{"ids": plain})
+		recs, err := a.collect(`UNWIND $ids AS id MATCH (n:Node {id: id})
+RETURN id, COUNT { (n)--() } + COUNT { ()-[:CONTACT {org: id}]->() } AS refs`, map[string]any{"ids": plain})
 		if err != nil {
 			return err
 		}
@@ -509,7 +532,6 @@ RETURN count(r) AS n`, map[string]any{"ids": cascade})
 			}
 		}
 	}
-	all := append(plain, cascade...)
 	recs, err := a.collect("UNWIND $ids AS id MATCH (n:Node {id: id}) DETACH DELETE n RETURN id", map[string]any{"ids": all})
 	if err != nil {
 		return err

@@ -79,11 +79,9 @@ func (s *Store) ContactsOf(ctx context.Context, persons []string, w care.Window,
 	}
 	cs, err := read(ctx, s, "read contacts", func(tx neo4jdrv.ManagedTransaction) ([]care.Contact, error) {
 		recs, err := collect(ctx, tx, `UNWIND $ids AS id
-MATCH (p:Person {id: id})<-[:CONTACT_OF]-(c:Contact)
-WHERE c.day >= $wFrom AND c.day <= $wTo
-MATCH (c)-[:CONTACT_WITH]->(pro)
-OPTIONAL MATCH (c)-[:CONTACT_AT]->(o)
-RETURN `+contactProj+` AS c`, windowParams(w, map[string]any{"ids": distinct(persons)}))
+MATCH (p:Person {id: id})-[c:CONTACT]->(pro)
+WHERE `+contactInWindow+`
+RETURN `+contactProj+` AS c`, contactWindow(w, map[string]any{"ids": distinct(persons)}))
 		if err != nil {
 			return nil, err
 		}

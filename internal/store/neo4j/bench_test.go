@@ -107,8 +107,8 @@ func BenchmarkApplyContacts(b *testing.B) {
 }
 
 // BenchmarkApplyContactsReapply measures re-applying a batch already
-// stored (the idempotent retry path): every contact is matched, rewired
-// and rewritten.
+// stored (the idempotent retry path): every contact is found, joined as
+// asked, and has its properties set again.
 func BenchmarkApplyContactsReapply(b *testing.B) {
 	const batchSize = 10_000
 	s := neo4jtest.Open(b)

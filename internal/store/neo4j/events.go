@@ -10,9 +10,25 @@ import (
 
 // Writing events (contacts and referrals), the bulk of every import.
 //
-// An event is a node with its properties and one relationship to each
-// node it names. The write is shaped by what profiling the server (Java
-// Flight Recorder on Neo4j 5.26) showed:
+// A contact is one relationship, (:Person)-[:CONTACT]->(:Professional),
+// with the organisation it was recorded through as a property (org, the
+// organisation's id); a referral is a node with one relationship to each
+// node it names. Contacts outnumber everything else by far, and an
+// import's rate is the server's CPU per contact (one transaction runs on
+// one core): a contact node with its three relationships cost ~100 µs of
+// server CPU, one relationship with the same properties about a third
+// less, and half the transaction heap (Neo4j's estimate: ~4 KB per contact
+// as a node, ~2 KB as a relationship; docs/performance.md).
+//
+// The organisation is a property, not a second relationship, because a
+// relationship has two ends; what a relationship to it gave for free is
+// done by hand: deleting an
+// organisation counts and cascades to the contacts naming it (the CONTACT
+// org index finds them), and both that delete and a contact write lock
+// the organisation node, so that neither can miss the other (below).
+//
+// The writes are shaped by what profiling the server (Java Flight
+// Recorder on Neo4j 5.26) showed:
 //
 //   - The nodes an event names are found by element id, which the
 //     applier learnt when it looked them up for validation (or wrote
@@ -26,10 +42,176 @@ import (
 //     once per batch, in a read (no locks); new events are CREATEd (no
 //     MERGE, no search for old relationships to delete), existing ones
 //     joined as asked only have their properties set (a re-applied
-//     import), and only those whose ends change are rewired.
-//   - An optional end is matched with OPTIONAL MATCH and written with
-//     FOREACH, not in a per-row subquery, and no operator in the new-event
-//     query needs its rows buffered (Eager).
+//     import), and only those whose ends change are rewired — for a
+//     contact, deleted and created again, since a relationship's ends
+//     cannot change.
+//   - No operator in a new-event query needs its rows buffered (Eager).
+
+// The contact queries. Rows are maps:
+//
+//	{self: the CONTACT's element id (reset and unwire only),
+//	 props: {property: value}, ends: [element id of person, of professional],
+//	 ids: [person id, professional id]}
+//
+// contactProps' keys are the properties; TestContactProps checks that
+// contactCreate writes exactly those.
+var (
+	contactPropNames = []string{"id", "at", "mode", "setting", "org"}
+
+	// contactExists finds which ids exist, and their ends.
+	contactExists = `UNWIND $ids AS id
+MATCH (p)-[c:CONTACT {id: id}]->(pro)
+RETURN id, elementId(c) AS self, p.id AS person, pro.id AS professional`
+
+	// contactCreate writes new contacts, with their properties in the
+	// CREATE itself (a separate SET would make the planner buffer every
+	// row before checking the ends' ids).
+	contactCreate = `UNWIND $rows AS row
+MATCH (p:Node) WHERE elementId(p) = row.ends[0]
+MATCH (pro:Node) WHERE elementId(pro) = row.ends[1]
+CREATE (p)-[:CONTACT {` + inlineProps(contactPropNames) + `}]->(pro)
+WITH row, p, pro WHERE p.id = row.ids[0] AND pro.id = row.ids[1]
+RETURN count(*) AS n`
+
+	// contactReset rewrites the properties of contacts whose ends stay.
+	// The id test catches an element id reused since the exists read.
+	contactReset = `UNWIND $rows AS row
+MATCH ()-[c:CONTACT]->() WHERE elementId(c) = row.self AND c.id = row.props.id
+SET c = row.props
+RETURN count(*) AS n`
+
+	// contactUnwire deletes the stored relationship of contacts whose
+	// person or professional changes; contactCreate then writes them anew.
+	contactUnwire = `UNWIND $rows AS row
+MATCH ()-[c:CONTACT]->() WHERE elementId(c) = row.self AND c.id = row.props.id
+DELETE c
+RETURN count(*) AS n`
+
+	// lockNodes takes the write lock of nodes by element id (Neo4j has no
+	// other way to lock than to write: a property set and removed leaves
+	// nothing behind) and counts those that still have their id.
+	lockNodes = `UNWIND $nodes AS x
+MATCH (n:Node) WHERE elementId(n) = x.e
+SET n._lock = true REMOVE n._lock
+RETURN count(CASE WHEN n.id = x.id THEN 1 END) AS n`
+)
+
+// inlineProps is the map literal body "p: row.props.p, ..." of props.
+func inlineProps(props []string) string {
+	inline := make([]string, len(props))
+	for i, p := range props {
+		inline[i] = p + ": row.props." + p
+	}
+	return strings.Join(inline, ", ")
+}
+
+// writeContacts writes contacts: creating those that do not exist,
+// rewiring those whose person or professional changed, and setting the
+// properties of the others. It returns how many it wrote.
+//
+// The organisations the contacts name are locked first: a contact names
+// its organisation by id only, so without the lock a concurrent delete of
+// the organisation (which locks it before counting what refers to it,
+// deleteNodes) could count before this write commits and leave the
+// contact naming a deleted node. The lock also checks that each
+// organisation is still the node its element id was.
+func (a *applier) writeContacts(cs []care.Contact) (int, error) {
+	if len(cs) == 0 {
+		return 0, nil
+	}
+	ids := make([]any, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	recs, err := a.collect(contactExists, map[string]any{"ids": ids})
+	if err != nil {
+		return 0, err
+	}
+	type stored struct {
+		self               any
+		person, profession string
+	}
+	found := make(map[string]stored, len(recs))
+	for _, rec := range recs {
+		d := decoder{m: rec.AsMap()}
+		found[d.str("id")] = stored{self: d.m["self"], person: d.str("person"), profession: d.str("professional")}
+		if d.err != nil {
+			return 0, d.err
+		}
+	}
+	var fresh, moved, same []any
+	orgs := map[string]bool{}
+	for _, c := range cs {
+		row := map[string]any{
+			"props": contactProps(c),
+			"ends":  []any{a.endID(c.Person), a.endID(c.Professional)},
+			"ids":   []any{c.Person, c.Professional},
+		}
+		if c.Organisation != "" {
+			orgs[c.Organisation] = true
+		}
+		old, ok := found[c.ID]
+		switch {
+		case !ok:
+			fresh = append(fresh, row)
+		case old.person == c.Person && old.profession == c.Professional:
+			row["self"] = old.self
+			same = append(same, row)
+		default:
+			row["self"] = old.self
+			moved = append(moved, row)
+		}
+	}
+	if len(orgs) > 0 {
+		nodes := make([]any, 0, len(orgs))
+		for id := range orgs {
+			nodes = append(nodes, map[string]any{"id": id, "e": a.endID(id)})
+		}
+		n, err := a.count(lockNodes, map[string]any{"nodes": nodes})
+		if err != nil {
+			return 0, err
+		}
+		if n != len(nodes) {
+			return 0, care.Errorf(care.Conflict, "an organisation a contact in this batch refers to was deleted by a concurrent change; retry")
+		}
+	}
+	if len(moved) > 0 {
+		n, err := a.count(contactUnwire, map[string]any{"rows": moved})
+		if err != nil {
+			return 0, err
+		}
+		if n != len(moved) {
+			return 0, care.Errorf(care.Conflict, "a contact in this batch was deleted by a concurrent change; retry")
+		}
+	}
+	written := 0
+	for _, part := range []struct {
+		query string
+		rows  []any
+	}{{contactCreate, append(fresh, moved...)}, {contactReset, same}} {
+		if len(part.rows) == 0 {
+			continue
+		}
+		n, err := a.count(part.query, map[string]any{"rows": part.rows})
+		if err != nil {
+			return 0, err
+		}
+		written += n
+	}
+	if written != len(cs) {
+		return 0, care.Errorf(care.Conflict, "a contact or a node it refers to in this batch was deleted by a concurrent change; retry")
+	}
+	return written, nil
+}
+
+// endID is the element id of node id as looked up or written in this
+// transaction, or nil (which matches nothing) if it is unknown.
+func (a *applier) endID(id string) any {
+	if e, ok := a.eid[id]; ok {
+		return e
+	}
+	return nil
+}
 
 // eventSpec is how one kind of event is stored. Its Cypher is fixed text,
 // built once from the constants below.
@@ -44,14 +226,11 @@ type eventSpec struct {
 	create, update, reset, exists string
 }
 
-// eventEnd is one relationship from the event to a node it names.
+// eventEnd is one relationship from the event to a node it names. (A
+// contact's organisation was the one optional end; it is a property now.)
 type eventEnd struct {
-	rel      string
-	optional bool
+	rel string
 }
-
-var contactSpec = newEventSpec("Contact", "contact", []string{"id", "at", "day", "mode", "setting"},
-	eventEnd{rel: "CONTACT_OF"}, eventEnd{rel: "CONTACT_WITH"}, eventEnd{rel: "CONTACT_AT", optional: true})
 
 var referralSpec = newEventSpec("Referral", "referral", []string{"id", "at", "day", "reason"},
 	eventEnd{rel: "REFERRAL_OF"}, eventEnd{rel: "REFERRED_FROM"}, eventEnd{rel: "REFERRED_TO"})
@@ -65,10 +244,6 @@ func newEventSpec(label, noun string, props []string, ends ...eventEnd) eventSpe
 	// New events get their properties in the CREATE itself: a separate
 	// SET would make the planner buffer every row (Eager) before checking
 	// the ends' ids.
-	inline := make([]string, len(props))
-	for i, p := range props {
-		inline[i] = p + ": row.props." + p
-	}
 	var match, write, check strings.Builder
 	vars := make([]string, len(ends))
 	rels := make([]string, len(ends))
@@ -76,22 +251,15 @@ func newEventSpec(label, noun string, props []string, ends ...eventEnd) eventSpe
 		v := fmt.Sprintf("n%d", i)
 		vars[i] = v
 		rels[i] = e.rel
-		if e.optional {
-			fmt.Fprintf(&match, "OPTIONAL MATCH (%s:Node) WHERE elementId(%s) = row.ends[%d]\n", v, v, i)
-			fmt.Fprintf(&match, "WITH * WHERE row.ids[%d] IS NULL OR %s IS NOT NULL\n", i, v)
-			fmt.Fprintf(&write, "FOREACH (x IN CASE WHEN %s IS NULL THEN [] ELSE [%s] END | CREATE (e)-[:%s]->(x))\n", v, v, e.rel)
-			fmt.Fprintf(&check, " AND (%s IS NULL OR %s.id = row.ids[%d])", v, v, i)
-		} else {
-			fmt.Fprintf(&match, "MATCH (%s:Node) WHERE elementId(%s) = row.ends[%d]\n", v, v, i)
-			fmt.Fprintf(&write, "CREATE (e)-[:%s]->(%s)\n", e.rel, v)
-			fmt.Fprintf(&check, " AND %s.id = row.ids[%d]", v, i)
-		}
+		fmt.Fprintf(&match, "MATCH (%s:Node) WHERE elementId(%s) = row.ends[%d]\n", v, v, i)
+		fmt.Fprintf(&write, "CREATE (e)-[:%s]->(%s)\n", e.rel, v)
+		fmt.Fprintf(&check, " AND %s.id = row.ids[%d]", v, i)
 	}
 	tail := write.String() +
 		"WITH row, " + strings.Join(vars, ", ") + " WHERE true" + check.String() + "\n" +
 		"RETURN count(*) AS n"
 	s.create = "UNWIND $rows AS row\n" + match.String() +
-		"CREATE (e:" + label + " {" + strings.Join(inline, ", ") + "})\n" + tail
+		"CREATE (e:" + label + " {" + inlineProps(props) + "})\n" + tail
 	s.update = "UNWIND $rows AS row\nMATCH (e:" + label + ") WHERE elementId(e) = row.self\n" + match.String() +
 		"SET e = row.props\n" +
 		"WITH *\nCALL { WITH e MATCH (e)-[old:" + strings.Join(rels, "|") + "]->() DELETE old }\n" + tail
@@ -129,8 +297,7 @@ func (s *eventSpec) joined(stored []any, ids []any) bool {
 }
 
 // eventRow is one row for spec's queries: the event's properties (its id
-// among them) and the ids of the nodes it names, in spec's order ("" for
-// an optional end not given).
+// among them) and the ids of the nodes it names, in spec's order.
 func (a *applier) eventRow(props map[string]any, ends ...string) map[string]any {
 	eids := make([]any, len(ends))
 	ids := make([]any, len(ends))

@@ -247,7 +247,7 @@ func nodeFilter(q care.NodeQuery, params map[string]any) (match, where string) {
 	if q.ActiveIn != nil {
 		active = *q.ActiveIn
 	}
-	windowParams(active, params)
+	contactWindow(active, params)
 	if q.Role != "" {
 		params["role"] = string(q.Role)
 		conds = append(conds, "(n:Professional AND n.role = $role)")
@@ -266,8 +266,12 @@ func nodeFilter(q care.NodeQuery, params map[string]any) (match, where string) {
 		conds = append(conds, "n.nameKey CONTAINS $nameKey")
 	}
 	if q.ActiveIn != nil {
+		// A contact touches its person and professional as a relationship
+		// and its organisation by the org property, which the CONTACT org
+		// index finds.
 		conds = append(conds, `(EXISTS { MATCH (n)-[r:CARES_FOR|INVOLVED_IN|WORKS_IN|LINKED_TO]-() WHERE r.fromDay <= $wTo AND r.toDay >= $wFrom }
- OR EXISTS { MATCH (n)<-[:CONTACT_OF|CONTACT_WITH|CONTACT_AT]-(c:Contact) WHERE c.day >= $wFrom AND c.day <= $wTo })`)
+ OR EXISTS { MATCH (n)-[c:CONTACT]-() WHERE `+contactInWindow+` }
+ OR (n:Organisation AND EXISTS { MATCH ()-[c:CONTACT {org: n.id}]->() WHERE `+contactInWindow+` }))`)
 	}
 	if len(conds) > 0 {
 		where = " WHERE " + strings.Join(conds, " AND ")
@@ -404,10 +408,9 @@ RETURN `+nodeProj+` AS n, `+relProj+` AS r`, params)
 
 	// Professionals through contacts in the window, with the organisations
 	// the contacts were recorded through.
-	recs, err = collect(ctx, tx, `MATCH (:Person {id: $id})<-[:CONTACT_OF]-(c:Contact)-[:CONTACT_WITH]->(n)
-WHERE c.day >= $wFrom AND c.day <= $wTo
-OPTIONAL MATCH (c)-[:CONTACT_AT]->(o)
-RETURN `+nodeProj+` AS n, count(c) AS contacts, collect(DISTINCT o.id) AS orgs`, params)
+	recs, err = collect(ctx, tx, `MATCH (:Person {id: $id})-[c:CONTACT]->(n)
+WHERE `+contactInWindow+`
+RETURN `+nodeProj+` AS n, count(c) AS contacts, collect(DISTINCT c.org) AS orgs`, contactWindow(w, params))
 	if err != nil {
 		return care.Web{}, err
 	}
@@ -534,11 +537,9 @@ func (s *Store) Contacts(ctx context.Context, q care.EventQuery) (care.ContactPa
 		if _, ok, err := person(ctx, tx, q.Person); err != nil || !ok {
 			return result{}, err
 		}
-		recs, err := collect(ctx, tx, `MATCH (p:Person {id: $id})<-[:CONTACT_OF]-(c:Contact)
-WHERE c.day >= $wFrom AND c.day <= $wTo
-MATCH (c)-[:CONTACT_WITH]->(pro)
-OPTIONAL MATCH (c)-[:CONTACT_AT]->(o)
-RETURN `+contactProj+` AS c`, windowParams(q.Window, map[string]any{"id": q.Person}))
+		recs, err := collect(ctx, tx, `MATCH (p:Person {id: $id})-[c:CONTACT]->(pro)
+WHERE `+contactInWindow+`
+RETURN `+contactProj+` AS c`, contactWindow(q.Window, map[string]any{"id": q.Person}))
 		if err != nil {
 			return result{}, err
 		}

@@ -85,8 +85,7 @@ RETURN `+relProj+` AS r`, params)
 	}
 
 	recs, err = collect(ctx, tx, `UNWIND $ids AS id
-MATCH (p:Person {id: id})<-[:CONTACT_OF]-(c:Contact)-[:CONTACT_WITH]->(pro)
-OPTIONAL MATCH (c)-[:CONTACT_AT]->(o)
+MATCH (p:Person {id: id})-[c:CONTACT]->(pro)
 RETURN `+contactProj+` AS c`, params)
 	if err != nil {
 		return nil, err

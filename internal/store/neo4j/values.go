@@ -18,9 +18,13 @@ const nodeProj = "n{.id, .kind, .name, .role, .sector, .locality}"
 // relProj projects relationship r.
 const relProj = "r{.id, .fromDay, .toDay, .role, .coordinator, .relation, .consent, .channel, type: type(r), from: startNode(r).id, to: endNode(r).id}"
 
-// contactProj projects contact c with its person p, professional pro and
-// optional organisation o.
-const contactProj = "c{.id, .at, .mode, .setting, person: p.id, professional: pro.id, organisation: o.id}"
+// contactProj projects contact c (a CONTACT relationship) with its person
+// p and professional pro; c.org is the organisation's id.
+const contactProj = "c{.id, .at, .mode, .setting, person: p.id, professional: pro.id, organisation: c.org}"
+
+// contactInWindow tests contact c against a window (contactWindow's
+// parameters).
+const contactInWindow = "c.at >= $atFrom AND c.at < $atTo"
 
 // referralProj projects referral e with its person p and ends a and b.
 const referralProj = "e{.id, .at, .reason, person: p.id, from: a.id, to: b.id}"
@@ -76,14 +80,18 @@ func relRow(r care.Relationship) map[string]any {
 	}
 }
 
-// contactProps are a contact's node properties (its ends are edges).
+// contactProps are the properties of a contact's CONTACT relationship
+// (its person and professional are the relationship's ends). Unlike
+// referrals it has no day: its window test compares at with the window's
+// first and last instants (contactWindow), which saves a property on the
+// most numerous record.
 func contactProps(c care.Contact) map[string]any {
 	return map[string]any{
 		"id":      c.ID,
 		"at":      c.At.UTC(),
-		"day":     int64(care.DateOf(c.At)),
 		"mode":    string(c.Mode),
 		"setting": nullable(c.Setting),
+		"org":     nullable(c.Organisation),
 	}
 }
 
@@ -104,6 +112,17 @@ func windowParams(w care.Window, p map[string]any) map[string]any {
 	}
 	p["wFrom"] = int64(w.From)
 	p["wTo"] = int64(w.To)
+	return p
+}
+
+// contactWindow adds to p the parameters of contactInWindow: a contact
+// is in w when its UTC day is, that is from midnight UTC starting w.From
+// to before midnight ending w.To. The open ends become instants millions
+// of years away, which Neo4j's DATETIME holds (±999,999,999 years).
+func contactWindow(w care.Window, p map[string]any) map[string]any {
+	p = windowParams(w, p)
+	p["atFrom"] = time.Unix(int64(w.From)*86400, 0).UTC()
+	p["atTo"] = time.Unix((int64(w.To)+1)*86400, 0).UTC()
 	return p
 }
 
