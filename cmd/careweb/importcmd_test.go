@@ -166,7 +166,7 @@ func TestImportProgress(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := out.String()
-	for _, want := range []string{"careweb import: checking: ", "/s); nodes.csv 1,001, contacts.csv ",
+	for _, want := range []string{"careweb import: checking: ", "; nodes.csv 1,001, contacts.csv ",
 		"careweb import: writing: ", " of 151,001 rows (", "nodes.csv 1,001/1,001",
 		"careweb import: 151,001 rows checked in ", ", written in "} {
 		if !strings.Contains(got, want) {

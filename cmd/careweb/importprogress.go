@@ -15,8 +15,9 @@ import (
 const importProgressEvery = 2 * time.Second
 
 // importProgress prints how far an import is to w, every interval, from
-// its own goroutine: rows checked (first pass) or written (second pass)
-// per file, and the rate since the pass began. An import shorter than one
+// its own goroutine: rows checked (first pass, with the rows the store
+// has taken alongside) and then written (second pass) per file, and the
+// rate since the phase began. An import shorter than one
 // interval prints nothing. stop ends the reports; after at least one, and
 // if the import succeeded, it prints how long each pass took.
 type importProgress struct {
@@ -98,8 +99,14 @@ func (ip *importProgress) line(phase carecsv.Phase, since time.Duration) {
 			commas(written), commas(checked), pct, commas(rate(written, since)), strings.Join(parts, ", "))
 		return
 	}
-	fmt.Fprintf(ip.w, "careweb import: checking: %s rows (%s/s); %s\n",
-		commas(checked), commas(rate(checked, since)), strings.Join(parts, ", "))
+	// The store takes rows while the check pass reads (carecsv.Load
+	// overlaps the passes); say how many, once it has some.
+	alongside := ""
+	if written > 0 {
+		alongside = fmt.Sprintf(", %s written alongside", commas(written))
+	}
+	fmt.Fprintf(ip.w, "careweb import: checking: %s rows (%s/s%s); %s\n",
+		commas(checked), commas(rate(checked, since)), alongside, strings.Join(parts, ", "))
 }
 
 // summary prints, after a successful import, how long each pass took.
@@ -115,8 +122,9 @@ func (ip *importProgress) summary(began map[carecsv.Phase]time.Time, start, end 
 	if writing.IsZero() {
 		return
 	}
-	fmt.Fprintf(ip.w, "careweb import: %s rows checked in %.1f s, written in %.1f s (%s rows/s overall)\n",
-		commas(total), writing.Sub(start).Seconds(), end.Sub(writing).Seconds(), commas(rate(total, end.Sub(start))))
+	// The write pass starts with the check pass; it is timed from the start.
+	fmt.Fprintf(ip.w, "careweb import: %s rows checked in %.1f s, written in %.1f s (the passes overlap; %s rows/s overall)\n",
+		commas(total), writing.Sub(start).Seconds(), end.Sub(start).Seconds(), commas(rate(total, end.Sub(start))))
 }
 
 func rate(n int64, d time.Duration) int64 {

@@ -52,9 +52,10 @@ func LoadSources(ctx context.Context, st Target, srcs []Source) (care.ApplyResul
 // the store), parsing on one goroutine and checking on another, and finds
 // ids given twice in a file. If anything is wrong it returns one Invalid
 // *care.Error listing every problem, up to care.MaxProblems, located
-// "contacts.csv:17.at", and the store is not written to. The write pass
-// reads the files again and feeds them to the store in batches
-// (ApplyStream, one atomic stream; an import of one batch is one Apply),
+// "contacts.csv:17.at", and nothing is committed. The write pass reads
+// the files again, at the same time, and feeds them to the store in
+// batches (ApplyStream, one atomic stream, committed only once the check
+// has passed; an import of one batch is one Apply, made after the check),
 // parsing on its own goroutine while the store applies. A problem only the
 // store finds (another writer changed it between the passes) is located
 // the same way and nothing is written; so is a file whose bytes differ
@@ -89,12 +90,34 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	if ps.len() > 0 {
 		return care.ApplyResult{}, mergeProblems(ps)
 	}
+	// The passes overlap: the store takes the rows while the check pass
+	// is still reading, and the import commits only once the check has
+	// passed (write's verdict waits for it); a problem the check finds
+	// cancels the write, which the store rolls back. On a store across the
+	// network (Neo4j) the check is then almost free; for any store, the
+	// check's list of problems, complete and located, is what an invalid
+	// import reports, whatever the write pass tripped on first.
 	im.progress.phase.Store(int32(Checking))
-	err := im.check(ctx)
-	var res care.ApplyResult
-	if err == nil {
-		im.progress.phase.Store(int32(Writing))
-		res, err = im.write(ctx)
+	wctx, cancelWrite := context.WithCancel(ctx)
+	defer cancelWrite()
+	checked := make(chan struct{})
+	var checkErr error
+	go func() {
+		defer close(checked)
+		checkErr = im.check(ctx)
+		if checkErr != nil {
+			cancelWrite()
+		} else {
+			im.progress.phase.Store(int32(Writing))
+		}
+	}()
+	waitCheck := func() error {
+		<-checked
+		return checkErr
+	}
+	res, err := im.write(wctx, waitCheck)
+	if cerr := waitCheck(); cerr != nil {
+		res, err = care.ApplyResult{}, cerr
 	}
 	if err != nil && ctx.Err() != nil {
 		if _, coded := errors.AsType[*care.Error](err); !coded {
@@ -638,10 +661,10 @@ func errChanged(f int) error {
 
 // write is the second pass: the files are parsed again into batches, on a
 // goroutine of their own, while the store applies them. An import of one
-// batch is written with one Apply; a larger one is streamed to
-// ApplyStream. Nothing is committed unless both passes read the same
-// bytes.
-func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
+// batch is written with one Apply, once the check has passed; a larger one
+// is streamed to ApplyStream while the check runs. Nothing is committed
+// unless the check (waitCheck) passed and both passes read the same bytes.
+func (im *importer) write(ctx context.Context, waitCheck func() error) (care.ApplyResult, error) {
 	pctx, stopProducing := context.WithCancel(ctx)
 	batches := make(chan *batch, 1)
 	var parseErr error
@@ -665,6 +688,9 @@ func (im *importer) write(ctx context.Context) (care.ApplyResult, error) {
 	// verdict waits for the end of the parsing and says whether the
 	// import may be committed.
 	verdict := func() error {
+		if err := waitCheck(); err != nil {
+			return err
+		}
 		wg.Wait()
 		if parseErr != nil {
 			return parseErr

@@ -201,6 +201,42 @@ func TestLoadFailsLateInABigFile(t *testing.T) {
 	})
 }
 
+// TestLoadReportsEveryProblemWhicheverPassFindsOneFirst: the passes run
+// at the same time, so the store meets the bad row near the start long
+// before the check pass reaches the one near the end. The import still
+// reports both, located, from the check, and writes nothing.
+func TestLoadReportsEveryProblemWhicheverPassFindsOneFirst(t *testing.T) {
+	eachStore(t, func(t *testing.T, st testStore, small bool) {
+		ctx := context.Background()
+		loadValid(t, st)
+		before, _ := export(t, st, care.Always)
+		pop, size := population{people: 500, pros: 20, contacts: 100_000}, 1_000
+		if small {
+			pop, size = population{people: 100, pros: 10, contacts: 20_000}, 500
+		}
+		early, late := 5, pop.contacts-3
+		pop.contact = func(buf []byte, i int) []byte {
+			if i == early || i == late {
+				// Parses, so the write pass hands it to the store,
+				// which refuses it: a person nobody has recorded.
+				return fmt.Appendf(buf, "k%08d,p-nobody,pr001,,2025-02-03T10:00:00Z,phone,\n", i)
+			}
+			return nil
+		}
+		_, err := carecsv.Load(ctx, st, pop.sources(), carecsv.Options{BatchSize: size})
+		for _, i := range []int{early, late} {
+			if !hasProblem(err, fmt.Sprintf("contacts.csv:%d.person", i+2), "no such node") {
+				t.Errorf("err = %v, want contacts.csv:%d.person located", err, i+2)
+			}
+		}
+		if n := len(care.ErrorProblems(err)); n != 2 {
+			t.Errorf("%d problems, want 2: %v", n, err)
+		}
+		after, _ := export(t, st, care.Always)
+		sameFiles(t, "after a failed import", before, after)
+	})
+}
+
 // racer is a store that another writer changes between an import's
 // check and its write: the first write of the import is preceded by
 // race.
@@ -319,23 +355,31 @@ func changing(name, first, then string) carecsv.Source {
 func TestLoadRefusesAFileChangedBetweenPasses(t *testing.T) {
 	valid := readDir(t, filepath.Join(fixtures, "valid"))
 	contacts := valid[carecsv.ContactsFile]
+	// The passes run at the same time, so either may open the file first
+	// and read the first version. When the second version is itself
+	// invalid and the check pass reads it, the import fails as invalid,
+	// located in that file; either way nothing is written.
 	for _, tc := range []struct {
 		name, then string
 		size       int
+		invalid    bool // then is not a valid file
 	}{
-		{"a row changed", strings.Replace(contacts, "clinic", "clinix", 1), 0},
-		{"a row changed, streamed", strings.Replace(contacts, "clinic", "clinix", 1), 2},
-		{"a row added", contacts + "k9,p1,gp1,,2025-04-01,phone,\n", 0},
-		{"a row added, streamed", contacts + "k9,p1,gp1,,2025-04-01,phone,\n", 2},
-		{"cut short", contacts[:len(contacts)-20], 0},
-		{"broken, streamed", contacts + "k9,p1\n", 3},
+		{"a row changed", strings.Replace(contacts, "clinic", "clinix", 1), 0, false},
+		{"a row changed, streamed", strings.Replace(contacts, "clinic", "clinix", 1), 2, false},
+		{"a row added", contacts + "k9,p1,gp1,,2025-04-01,phone,\n", 0, false},
+		{"a row added, streamed", contacts + "k9,p1,gp1,,2025-04-01,phone,\n", 2, false},
+		{"cut short", contacts[:len(contacts)-20], 0, true},
+		{"broken, streamed", contacts + "k9,p1\n", 3, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			st := openStore(t)
 			srcs := []carecsv.Source{carecsv.StringSource(carecsv.NodesFile, valid[carecsv.NodesFile]),
 				changing(carecsv.ContactsFile, contacts, tc.then)}
 			_, err := carecsv.Load(context.Background(), st, srcs, carecsv.Options{BatchSize: tc.size})
-			if care.ErrorCode(err) != care.Conflict || !strings.Contains(err.Error(), "contacts.csv changed") {
+			changed := care.ErrorCode(err) == care.Conflict && strings.Contains(err.Error(), "contacts.csv changed")
+			invalid := care.ErrorCode(err) == care.Invalid && len(care.ErrorProblems(err)) > 0 &&
+				strings.HasPrefix(care.ErrorProblems(err)[0].Field, "contacts.csv:")
+			if !changed && !(tc.invalid && invalid) {
 				t.Fatalf("err = %v, want Conflict naming contacts.csv", err)
 			}
 			if n := counts(t, st); n != (carecsv.Counts{}) {
