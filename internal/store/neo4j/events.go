@@ -3,6 +3,7 @@ package neo4j
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/careweb/careweb/internal/care"
@@ -47,11 +48,10 @@ import (
 //     cannot change.
 //   - No operator in a new-event query needs its rows buffered (Eager).
 
-// The contact queries. Rows are maps:
+// The contact queries. contactCreate's rows are lists (createRow); the
+// others' are maps:
 //
-//	{self: the CONTACT's element id (reset and unwire only),
-//	 props: {property: value}, ends: [element id of person, of professional],
-//	 ids: [person id, professional id]}
+//	{self: the CONTACT's element id, props: {property: value}}
 //
 // contactProps' keys are the properties; TestContactProps checks that
 // contactCreate writes exactly those.
@@ -65,12 +65,14 @@ RETURN id, elementId(c) AS self, p.id AS person, pro.id AS professional`
 
 	// contactCreate writes new contacts, with their properties in the
 	// CREATE itself (a separate SET would make the planner buffer every
-	// row before checking the ends' ids).
+	// row before checking the ends' ids). Its rows are flat lists
+	// (createRow), not maps of maps: the server unpacks a list of scalars
+	// for less, and this is the query an import spends its time in.
 	contactCreate = `UNWIND $rows AS row
-MATCH (p:Node) WHERE elementId(p) = row.ends[0]
-MATCH (pro:Node) WHERE elementId(pro) = row.ends[1]
-CREATE (p)-[:CONTACT {` + inlineProps(contactPropNames) + `}]->(pro)
-WITH row, p, pro WHERE p.id = row.ids[0] AND pro.id = row.ids[1]
+MATCH (p:Node) WHERE elementId(p) = row[` + strconv.Itoa(len(contactPropNames)) + `]
+MATCH (pro:Node) WHERE elementId(pro) = row[` + strconv.Itoa(len(contactPropNames)+1) + `]
+CREATE (p)-[:CONTACT {` + inlineListProps(contactPropNames) + `}]->(pro)
+WITH row, p, pro WHERE p.id = row[` + strconv.Itoa(len(contactPropNames)+2) + `] AND pro.id = row[` + strconv.Itoa(len(contactPropNames)+3) + `]
 RETURN count(*) AS n`
 
 	// contactReset rewrites the properties of contacts whose ends stay.
@@ -95,6 +97,28 @@ MATCH (n:Node) WHERE elementId(n) = x.e
 SET n._lock = true REMOVE n._lock
 RETURN count(CASE WHEN n.id = x.id THEN 1 END) AS n`
 )
+
+// inlineListProps is the map literal body "p: row[0], ..." of props, for
+// rows that are lists (createRow).
+func inlineListProps(props []string) string {
+	inline := make([]string, len(props))
+	for i, p := range props {
+		inline[i] = p + ": row[" + strconv.Itoa(i) + "]"
+	}
+	return strings.Join(inline, ", ")
+}
+
+// createRow is a contact's row for contactCreate: its properties in
+// contactPropNames' order, then the element ids of its person and
+// professional, then their ids.
+func (a *applier) createRow(c care.Contact) []any {
+	props := contactProps(c)
+	row := make([]any, 0, len(contactPropNames)+4)
+	for _, p := range contactPropNames {
+		row = append(row, props[p])
+	}
+	return append(row, a.endID(c.Person), a.endID(c.Professional), c.Person, c.Professional)
+}
 
 // inlineProps is the map literal body "p: row.props.p, ..." of props.
 func inlineProps(props []string) string {
@@ -139,28 +163,24 @@ func (a *applier) writeContacts(cs []care.Contact) (int, error) {
 			return 0, d.err
 		}
 	}
-	var fresh, moved, same []any
+	var create, moved, same []any
 	orgs := map[string]bool{}
 	for _, c := range cs {
-		row := map[string]any{
-			"props": contactProps(c),
-			"ends":  []any{a.endID(c.Person), a.endID(c.Professional)},
-			"ids":   []any{c.Person, c.Professional},
-		}
 		if c.Organisation != "" {
 			orgs[c.Organisation] = true
 		}
 		old, ok := found[c.ID]
-		switch {
-		case !ok:
-			fresh = append(fresh, row)
-		case old.person == c.Person && old.profession == c.Professional:
-			row["self"] = old.self
-			same = append(same, row)
-		default:
-			row["self"] = old.self
-			moved = append(moved, row)
+		if !ok {
+			create = append(create, a.createRow(c))
+			continue
 		}
+		row := map[string]any{"self": old.self, "props": contactProps(c)}
+		if old.person == c.Person && old.profession == c.Professional {
+			same = append(same, row)
+			continue
+		}
+		moved = append(moved, row)
+		create = append(create, a.createRow(c))
 	}
 	if len(orgs) > 0 {
 		nodes := make([]any, 0, len(orgs))
@@ -188,7 +208,7 @@ func (a *applier) writeContacts(cs []care.Contact) (int, error) {
 	for _, part := range []struct {
 		query string
 		rows  []any
-	}{{contactCreate, append(fresh, moved...)}, {contactReset, same}} {
+	}{{contactCreate, create}, {contactReset, same}} {
 		if len(part.rows) == 0 {
 			continue
 		}

@@ -1,6 +1,7 @@
 package neo4j
 
 import (
+	"fmt"
 	"maps"
 	"slices"
 	"strings"
@@ -33,9 +34,18 @@ func TestContactProps(t *testing.T) {
 	if !slices.Equal(got, want) {
 		t.Errorf("contactCreate writes %q, its rows carry %q", got, want)
 	}
-	for _, p := range want {
-		if !strings.Contains(contactCreate, p+": row.props."+p) {
-			t.Errorf("contactCreate does not write %q:\n%s", p, contactCreate)
+	for i, p := range contactPropNames {
+		if !strings.Contains(contactCreate, fmt.Sprintf("%s: row[%d]", p, i)) {
+			t.Errorf("contactCreate does not write %q from row[%d]:\n%s", p, i, contactCreate)
 		}
+	}
+	row := (&applier{}).createRow(care.Contact{ID: "k", Person: "p", Professional: "pro", At: at, Mode: care.ModePhone, Setting: "home", Organisation: "o"})
+	for i, p := range contactPropNames {
+		if row[i] != props[p] {
+			t.Errorf("createRow[%d] = %v, want %s %v", i, row[i], p, props[p])
+		}
+	}
+	if got := row[len(contactPropNames)+2:]; got[0] != "p" || got[1] != "pro" {
+		t.Errorf("createRow ends with %v, want the person's and professional's ids", got)
 	}
 }
