@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"github.com/careweb/careweb/graph/model"
@@ -67,42 +66,22 @@ func (r *Resolver) consents(ctx context.Context, person string) ([]model.Consent
 func (r *Resolver) recordConsent(ctx context.Context, in model.ConsentInput) (*model.Consent, error) {
 	c := care.Consent{
 		ID: in.ID, Person: in.PersonID, Grantee: in.GranteeID, Basis: in.Basis, Decision: in.Decision,
-		Span: care.Always, RecordedAt: time.Now().UTC(),
-	}
-	if in.From != nil {
-		c.Span.From = *in.From
-	}
-	if in.To != nil {
-		c.Span.To = *in.To
+		Span:       care.Span{From: dateOr(in.From, care.NoStart), To: dateOr(in.To, care.NoEnd)},
+		RecordedAt: time.Now(), RecordedBy: str(in.RecordedBy),
 	}
 	if in.RecordedAt != nil {
 		c.RecordedAt = *in.RecordedAt
 	}
-	if in.RecordedBy != nil {
-		c.RecordedBy = *in.RecordedBy
-	}
-	if _, err := r.Store.Apply(ctx, care.Batch{Consents: []care.Consent{c}}); err != nil {
-		return nil, inputPaths(err, "consents[0]", "input")
-	}
-	return &model.Consent{C: c}, nil
-}
-
-// inputPaths rewrites the batch paths of err's problems ("consents[0].x")
-// as the argument's ("input.x").
-func inputPaths(err error, prefix, arg string) error {
-	ps := care.ErrorProblems(err)
-	if len(ps) == 0 {
-		return err
-	}
-	e := *err.(*care.Error)
-	e.Problems = make([]care.Problem, len(ps))
-	for i, p := range ps {
-		if rest, ok := strings.CutPrefix(p.Field, prefix); ok {
-			p.Field = arg + rest
+	b := care.Batch{Consents: []care.Consent{c}}
+	b.Normalise()
+	if _, err := r.write(ctx, b); err != nil {
+		// ConsentInput names three fields apart from care.Consent.
+		for _, f := range [][2]string{{".person", ".personId"}, {".grantee", ".granteeId"}, {".end", ".to"}} {
+			err = prefixProblems(err, "consents[0]"+f[0], "input"+f[1])
 		}
-		e.Problems[i] = p
+		return nil, prefixProblems(err, "consents[0]", "input")
 	}
-	return &e
+	return &model.Consent{C: b.Consents[0]}, nil
 }
 
 func (r *Resolver) importCSV(ctx context.Context, in model.CSVImportInput) (*model.ImportPayload, error) {

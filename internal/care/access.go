@@ -28,13 +28,7 @@ var Accesses = []Access{AccessAdmin, AccessPerson, AccessCarer, AccessProfession
 
 // ParseAccess accepts a role name in any letter case.
 func ParseAccess(s string) (Access, bool) {
-	v := Access(normaliseEnum(s))
-	for _, a := range Accesses {
-		if v == a {
-			return v, true
-		}
-	}
-	return "", false
+	return parseEnum(s, Accesses)
 }
 
 // Principal is who a request acts for: the verified subject of its bearer

@@ -23,13 +23,7 @@ var Bases = []Basis{BasisConsent, BasisLPA, BasisBestInterests}
 
 // ParseBasis accepts a basis in any letter case, with '-' or ' ' for '_'.
 func ParseBasis(s string) (Basis, bool) {
-	v := Basis(normaliseEnum(s))
-	for _, b := range Bases {
-		if v == b {
-			return v, true
-		}
-	}
-	return "", false
+	return parseEnum(s, Bases)
 }
 
 // Decision is what a consent record says: FHIR Consent.provision.type.

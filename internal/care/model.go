@@ -1,6 +1,7 @@
 package care
 
 import (
+	"slices"
 	"strings"
 	"time"
 )
@@ -53,13 +54,7 @@ var Sectors = []Sector{SectorPrimaryCare, SectorCommunityHealth, SectorSecondary
 
 // ParseSector accepts a sector in any letter case, with '-' or ' ' for '_'.
 func ParseSector(s string) (Sector, bool) {
-	v := Sector(normaliseEnum(s))
-	for _, x := range Sectors {
-		if v == x {
-			return v, true
-		}
-	}
-	return "", false
+	return parseEnum(s, Sectors)
 }
 
 // Role is a professional's occupation.
@@ -103,13 +98,7 @@ var Roles = []Role{RoleGP, RolePracticeNurse, RoleDistrictNurse, RoleCommunityMa
 
 // ParseRole accepts a role in any letter case, with '-' or ' ' for '_'.
 func ParseRole(s string) (Role, bool) {
-	v := Role(normaliseEnum(s))
-	for _, x := range Roles {
-		if v == x {
-			return v, true
-		}
-	}
-	return "", false
+	return parseEnum(s, Roles)
 }
 
 // Mode is how a contact happened.
@@ -128,11 +117,15 @@ var Modes = []Mode{ModeFaceToFace, ModePhone, ModeVideo, ModeHomeVisit, ModeOthe
 
 // ParseMode accepts a mode in any letter case, with '-' or ' ' for '_'.
 func ParseMode(s string) (Mode, bool) {
-	v := Mode(normaliseEnum(s))
-	for _, x := range Modes {
-		if v == x {
-			return v, true
-		}
+	return parseEnum(s, Modes)
+}
+
+// parseEnum returns the member of all that s names once normalised
+// (normaliseEnum), if any.
+func parseEnum[T ~string](s string, all []T) (T, bool) {
+	v := T(normaliseEnum(s))
+	if slices.Contains(all, v) {
+		return v, true
 	}
 	return "", false
 }

@@ -137,11 +137,7 @@ func (pl *Policy) Commit(ctx context.Context) error {
 	errs := make([]error, len(events))
 	var wg sync.WaitGroup
 	for i := range events {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			errs[i] = pl.auditor.Record(ctx, events[i])
-		}()
+		wg.Go(func() { errs[i] = pl.auditor.Record(ctx, events[i]) })
 	}
 	wg.Wait()
 	if err := errors.Join(errs...); err != nil {
@@ -215,38 +211,28 @@ func (pl *Policy) computeScope(ctx context.Context, p care.Principal) (*scope, e
 	if err != nil {
 		return nil, err
 	}
+	if n.Kind != kindOfRole[p.Access] {
+		return s, nil // e.g. a carer's id with the person role reaches nobody
+	}
 	now := pl.now()
 	today := care.DateOf(now)
 	switch p.Access {
 	case care.AccessPerson:
-		if n.Kind == care.KindPerson {
-			s.people[n.ID] = Grant{Rule: audit.RuleSelf}
-		}
+		s.people[n.ID] = Grant{Rule: audit.RuleSelf}
 	case care.AccessProfessional:
-		if n.Kind != care.KindProfessional {
-			return s, nil
-		}
-		rels, err := pl.store.Relationships(ctx, care.RelQuery{Node: n.ID, Types: []care.RelType{care.InvolvedIn}, Window: care.AsOf(today)})
+		rels, err := pl.activeFrom(ctx, n.ID, care.InvolvedIn, today)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rels {
-			if r.From == n.ID {
-				s.people[r.To] = Grant{Rule: audit.RuleInvolvedIn, Relationship: r.ID}
-			}
+			s.people[r.To] = Grant{Rule: audit.RuleInvolvedIn, Relationship: r.ID}
 		}
 	case care.AccessCarer:
-		if n.Kind != care.KindCarer {
-			return s, nil
-		}
-		rels, err := pl.store.Relationships(ctx, care.RelQuery{Node: n.ID, Types: []care.RelType{care.CaresFor}, Window: care.AsOf(today)})
+		rels, err := pl.activeFrom(ctx, n.ID, care.CaresFor, today)
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range rels {
-			if r.From != n.ID {
-				continue
-			}
 			if _, done := s.people[r.To]; done {
 				continue
 			}
@@ -261,6 +247,22 @@ func (pl *Policy) computeScope(ctx context.Context, p care.Principal) (*scope, e
 		}
 	}
 	return s, nil
+}
+
+// activeFrom returns the relationships of type t that run from node and
+// are active on day.
+func (pl *Policy) activeFrom(ctx context.Context, node string, t care.RelType, day care.Date) ([]care.Relationship, error) {
+	rels, err := pl.store.Relationships(ctx, care.RelQuery{Node: node, Types: []care.RelType{t}, Window: care.AsOf(day)})
+	if err != nil {
+		return nil, err
+	}
+	out := rels[:0:0] // a new array: the store's slice is not ours to edit
+	for _, r := range rels {
+		if r.From == node {
+			out = append(out, r)
+		}
+	}
+	return out, nil
 }
 
 // grant reports whether the scope reaches person.
@@ -314,35 +316,48 @@ func (pl *Policy) Person(ctx context.Context, person string, op audit.Operation)
 	return g, nil
 }
 
-// audit records one decision, once per request.
+// audit records one decision, once per request: a decision counts as
+// recorded only once the Auditor has kept it (or, deferred, once it is
+// pending for Commit), so a failed record is tried again, and refused
+// again, by the next access in the same request.
 func (pl *Policy) audit(ctx context.Context, p care.Principal, op audit.Operation, person string, g Grant, out Outcome) error {
-	if req := requestOf(ctx); req != nil {
-		k := auditKey{op, person, out}
-		req.mu.Lock()
-		if req.audited[k] {
-			req.mu.Unlock()
-			return nil
-		}
-		if req.deferReads && !op.Write() {
-			if req.audited == nil {
-				req.audited = map[auditKey]bool{}
-			}
-			req.audited[k] = true
-			req.pending = append(req.pending, audit.EventFor(p, op, person, g, out))
-			req.mu.Unlock()
-			return nil
-		}
-		req.mu.Unlock()
-		defer func() {
-			req.mu.Lock()
-			if req.audited == nil {
-				req.audited = map[auditKey]bool{}
-			}
-			req.audited[k] = true
-			req.mu.Unlock()
-		}()
+	e := audit.EventFor(p, op, person, g, out)
+	req := requestOf(ctx)
+	if req == nil {
+		return pl.record(ctx, e)
 	}
-	if err := pl.auditor.Record(ctx, audit.EventFor(p, op, person, g, out)); err != nil {
+	k := auditKey{op, person, out}
+	req.mu.Lock()
+	if req.audited[k] {
+		req.mu.Unlock()
+		return nil
+	}
+	if req.deferReads && !op.Write() {
+		req.markAudited(k)
+		req.pending = append(req.pending, e)
+		req.mu.Unlock()
+		return nil
+	}
+	req.mu.Unlock()
+	if err := pl.record(ctx, e); err != nil {
+		return err
+	}
+	req.mu.Lock()
+	req.markAudited(k)
+	req.mu.Unlock()
+	return nil
+}
+
+// markAudited notes k as recorded; req.mu must be held.
+func (req *request) markAudited(k auditKey) {
+	if req.audited == nil {
+		req.audited = map[auditKey]bool{}
+	}
+	req.audited[k] = true
+}
+
+func (pl *Policy) record(ctx context.Context, e audit.Event) error {
+	if err := pl.auditor.Record(ctx, e); err != nil {
 		return care.Wrap(care.Unavailable, err, "access refused: the audit log cannot record it")
 	}
 	return nil

@@ -2,10 +2,8 @@ package policy
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
-	"sync"
 
 	"github.com/careweb/careweb/internal/audit"
 	"github.com/careweb/careweb/internal/care"
@@ -273,9 +271,24 @@ func (s *Store) RelationshipsOf(ctx context.Context, nodes []string, types []car
 	return out, nil
 }
 
-// allowed returns, for each of persons, whether the principal may perform
-// op on them (recording each decision).
-func (s *Store) allowed(ctx context.Context, persons []string, op audit.Operation) ([]bool, error) {
+// ContactsOf implements care.BatchReader: people the principal may not see
+// get an empty page.
+func (s *Store) ContactsOf(ctx context.Context, persons []string, w care.Window, p care.Page) ([]care.ContactPage, error) {
+	return eventsOf(ctx, s, persons, OpContacts, func() ([]care.ContactPage, error) {
+		return s.next.ContactsOf(ctx, persons, w, p)
+	})
+}
+
+// ReferralsOf implements care.BatchReader like ContactsOf.
+func (s *Store) ReferralsOf(ctx context.Context, persons []string, w care.Window, p care.Page) ([]care.ReferralPage, error) {
+	return eventsOf(ctx, s, persons, OpReferrals, func() ([]care.ReferralPage, error) {
+		return s.next.ReferralsOf(ctx, persons, w, p)
+	})
+}
+
+// eventsOf decides (and records) op on each of persons, then makes the
+// batch read and empties the pages of the people denied.
+func eventsOf[P any](ctx context.Context, s *Store, persons []string, op audit.Operation, read func() ([]P, error)) ([]P, error) {
 	ok := make([]bool, len(persons))
 	for i, id := range persons {
 		_, err := s.pl.Person(ctx, id, op)
@@ -287,41 +300,14 @@ func (s *Store) allowed(ctx context.Context, persons []string, op audit.Operatio
 			return nil, err
 		}
 	}
-	return ok, nil
-}
-
-// ContactsOf implements care.BatchReader: people the principal may not see
-// get an empty page.
-func (s *Store) ContactsOf(ctx context.Context, persons []string, w care.Window, p care.Page) ([]care.ContactPage, error) {
-	ok, err := s.allowed(ctx, persons, OpContacts)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.next.ContactsOf(ctx, persons, w, p)
+	out, err := read()
 	if err != nil {
 		return nil, err
 	}
 	for i := range out {
 		if !ok[i] {
-			out[i] = care.ContactPage{}
-		}
-	}
-	return out, nil
-}
-
-// ReferralsOf implements care.BatchReader like ContactsOf.
-func (s *Store) ReferralsOf(ctx context.Context, persons []string, w care.Window, p care.Page) ([]care.ReferralPage, error) {
-	ok, err := s.allowed(ctx, persons, OpReferrals)
-	if err != nil {
-		return nil, err
-	}
-	out, err := s.next.ReferralsOf(ctx, persons, w, p)
-	if err != nil {
-		return nil, err
-	}
-	for i := range out {
-		if !ok[i] {
-			out[i] = care.ReferralPage{}
+			var empty P
+			out[i] = empty
 		}
 	}
 	return out, nil
@@ -438,8 +424,7 @@ func (s *Store) mayWrite(ctx context.Context, b *care.Batch) error {
 		}
 		return nil
 	}
-	onlyEvents := len(b.Nodes)+len(b.Relationships)+len(b.EndRelationships)+len(b.Consents)+
-		len(b.RemoveRelationships)+len(b.DeleteContacts)+len(b.DeleteReferrals)+len(b.DeleteNodes) == 0
+	onlyEvents := len(b.Contacts)+len(b.Referrals) == b.Size()
 	if sc.p.Access != care.AccessProfessional || !onlyEvents {
 		if err := s.pl.audit(ctx, sc.p, OpWrite, "", Grant{}, Denied); err != nil {
 			return err
@@ -530,22 +515,17 @@ func batchPersons(b *care.Batch) []string {
 
 func fieldf(list string, i int, field string) string { return fmt.Sprintf("%s[%d].%s", list, i, field) }
 
-// personNodes decides (and records) the reads of the people among ns.
-// The decisions are taken concurrently so that the audit log's group
-// commit writes a page of people with one fsync, not one each.
+// personNodes decides (and records) the reads of the people among ns. A
+// POST request's records wait for one group commit at its end
+// (WithDeferredAudit); a WebSocket operation's are recorded one by one.
 func (s *Store) personNodes(ctx context.Context, ns []care.Node) error {
-	var wg sync.WaitGroup
-	errs := make([]error, len(ns))
-	for i, n := range ns {
+	for _, n := range ns {
 		if n.Kind != care.KindPerson {
 			continue
 		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			_, errs[i] = s.pl.Person(ctx, n.ID, OpNode)
-		}()
+		if _, err := s.pl.Person(ctx, n.ID, OpNode); err != nil {
+			return err
+		}
 	}
-	wg.Wait()
-	return errors.Join(errs...)
+	return nil
 }

@@ -95,6 +95,7 @@ func newClient(t *testing.T, st Backend) (*client, *events.Broker) {
 type service struct {
 	url    string
 	http   *http.Client
+	secret keys.Secret // the tokens' key
 	tokens *auth.LocalTokens
 	broker *events.Broker
 	audit  *audit.Memory
@@ -131,17 +132,7 @@ func newService(t *testing.T, st Backend, loaderWait time.Duration) *service {
 	})
 	srv := httptest.NewServer(h)
 	t.Cleanup(srv.Close)
-	return &service{url: srv.URL, http: srv.Client(), tokens: tokens, broker: broker, audit: mem}
-}
-
-// token mints a token for the principal.
-func (s *service) token(t *testing.T, access care.Access, subject string) string {
-	t.Helper()
-	tok, err := s.tokens.Mint(subject, access, time.Hour)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tok
+	return &service{url: srv.URL, http: srv.Client(), secret: secret, tokens: tokens, broker: broker, audit: mem}
 }
 
 // client returns a client signed in as the principal.
@@ -684,6 +675,12 @@ func testMutations(t *testing.T, c *client, st Backend) {
 		r := c.fails(t, "BAD_USER_INPUT", `mutation { createPerson(input: {id: "", name: "X"}) { id } }`, nil)
 		if !slices.Contains(r.problemFields(), "input.id") {
 			t.Fatalf("problems %v", r.problemFields())
+		}
+		// ...by the argument's own names, where they differ from the batch's.
+		r = c.fails(t, "BAD_USER_INPUT", `mutation { recordConsent(input: {id: "m-consent", personId: "nobody", granteeId: "nobody-either",
+		  basis: CONSENT, decision: PERMIT, from: "2025-02-01", to: "2025-01-01"}) { id } }`, nil)
+		if got, want := sorted(r.problemFields()), []string{"input.granteeId", "input.personId", "input.to"}; !slices.Equal(got, want) {
+			t.Fatalf("recordConsent problems %v, want %v", got, want)
 		}
 	})
 	t.Run("delete of a referenced node needs cascade", func(t *testing.T) {
