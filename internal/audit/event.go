@@ -42,6 +42,7 @@ package audit
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -93,14 +94,7 @@ var Operations = []Operation{
 // Write reports whether o changes the store.
 func (o Operation) Write() bool { return strings.HasPrefix(string(o), string(OpWrite)) }
 
-func (o Operation) valid() bool {
-	for _, k := range Operations {
-		if o == k {
-			return true
-		}
-	}
-	return false
-}
+func (o Operation) valid() bool { return slices.Contains(Operations, o) }
 
 // Outcome is how the decision went.
 type Outcome string
@@ -142,14 +136,9 @@ const (
 	RuleCaresFor = "cares_for+"
 )
 
-func validAccess(a care.Access) bool {
-	for _, k := range care.Accesses {
-		if a == k {
-			return true
-		}
-	}
-	return false
-}
+// validAccess is exact, unlike care.ParseAccess, which folds case: the
+// log keeps the role as the principal carries it.
+func validAccess(a care.Access) bool { return slices.Contains(care.Accesses, a) }
 
 func validRule(r string) bool {
 	switch r {
@@ -157,12 +146,7 @@ func validRule(r string) bool {
 		return true
 	}
 	if b, ok := strings.CutPrefix(r, RuleCaresFor); ok {
-		for _, basis := range care.Bases {
-			if care.Basis(b) == basis {
-				return true
-			}
-		}
-		return false
+		return slices.Contains(care.Bases, care.Basis(b))
 	}
 	return validAccess(care.Access(r))
 }

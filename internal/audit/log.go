@@ -362,6 +362,3 @@ func (l *Log) Close() error {
 	}
 	return l.closeErr
 }
-
-// Path is the file the log appends to.
-func (l *Log) Path() string { return l.path }

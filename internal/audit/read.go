@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"time"
 
 	"github.com/careweb/careweb/internal/care"
@@ -83,24 +85,26 @@ func parseLine(line []byte) (Entry, string) {
 		return e, "not a JSON object"
 	}
 	var at string
-	fields := map[string]*string{
-		"time": &at, "request_id": &e.RequestID, "subject": &e.Subject, "access": (*string)(&e.Access),
-		"issuer": &e.Issuer, "operation": (*string)(&e.Operation), "person": &e.Person, "grant": &e.Grant,
-		"relationship": &e.Relationship, "consent": &e.Consent, "outcome": (*string)(&e.Outcome),
-	}
 	// Fields in a fixed order, so the first problem reported is stable.
-	for _, k := range [...]string{"time", "request_id", "subject", "access", "issuer", "operation", "person", "grant", "relationship", "consent", "outcome"} {
-		v, ok := raw[k]
+	for _, f := range [...]struct {
+		k string
+		p *string
+	}{
+		{"time", &at}, {"request_id", &e.RequestID}, {"subject", &e.Subject}, {"access", (*string)(&e.Access)},
+		{"issuer", &e.Issuer}, {"operation", (*string)(&e.Operation)}, {"person", &e.Person}, {"grant", &e.Grant},
+		{"relationship", &e.Relationship}, {"consent", &e.Consent}, {"outcome", (*string)(&e.Outcome)},
+	} {
+		v, ok := raw[f.k]
 		if !ok {
 			continue
 		}
-		if err := json.Unmarshal(v, fields[k]); err != nil {
-			return e, fmt.Sprintf("field %q: not a string", k)
+		if err := json.Unmarshal(v, f.p); err != nil {
+			return e, fmt.Sprintf("field %q: not a string", f.k)
 		}
-		delete(raw, k)
+		delete(raw, f.k)
 	}
-	for k := range raw {
-		return e, fmt.Sprintf("unknown field %q", shorten(k))
+	if len(raw) > 0 {
+		return e, fmt.Sprintf("unknown field %q", shorten(slices.Sorted(maps.Keys(raw))[0]))
 	}
 	if at == "" {
 		return e, `field "time": missing`

@@ -82,12 +82,3 @@ func ErrorFromContext(ctx context.Context) error {
 	}
 	return errNoToken
 }
-
-// Require returns the principal ctx carries, or the Unauthenticated error
-// of ErrorFromContext.
-func Require(ctx context.Context) (care.Principal, error) {
-	if p, ok := care.PrincipalFromContext(ctx); ok {
-		return p, nil
-	}
-	return care.Principal{}, ErrorFromContext(ctx)
-}

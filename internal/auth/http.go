@@ -28,7 +28,14 @@ func Middleware(v Verifier, log zerolog.Logger) func(http.Handler) http.Handler 
 			case 0:
 				// Not signed in; nothing to log.
 			case 1:
-				ctx = verifyInto(ctx, v, &log, headers[0], false)
+				var raw string
+				ctx, raw = verifyInto(ctx, v, &log, headers[0], false)
+				// Only a socket outlives its request and needs the expiry
+				// (WebSocketInit); gqlgen's Websocket transport takes every
+				// request with an Upgrade header, so the same test here.
+				if raw != "" && r.Header.Get("Upgrade") != "" {
+					ctx = withExpiry(ctx, raw)
+				}
 			default:
 				ctx = refuseInto(ctx, &log, refuse(nil, "send one Authorization header, not several"))
 			}
@@ -53,17 +60,22 @@ func WebSocketInit(v Verifier, log zerolog.Logger) transport.WebsocketInitFunc {
 			header, bare = payload.GetString("authToken"), true
 		}
 		if header != "" {
-			ctx = verifyInto(ctx, v, &log, header, bare)
-		}
-		if _, ok := care.PrincipalFromContext(ctx); ok {
-			if exp, ok := ctx.Value(expiryKey{}).(time.Time); ok {
-				// The timer goes with ctx: when the socket's request ends
-				// first, its cancellation releases it.
-				ctx, cancel := context.WithDeadline(ctx, exp)
-				context.AfterFunc(ctx, cancel)
-				return ctx, nil, nil
+			var raw string
+			if ctx, raw = verifyInto(ctx, v, &log, header, bare); raw != "" {
+				ctx = withExpiry(ctx, raw)
 			}
 		}
+		// A refused payload token masks the principal but not the upgrade
+		// request's expiry: both must be present.
+		_, signedIn := care.PrincipalFromContext(ctx)
+		exp, ok := ctx.Value(expiryKey{}).(time.Time)
+		if !signedIn || !ok {
+			return ctx, nil, nil
+		}
+		// The timer goes with ctx: when the socket's request ends first,
+		// its cancellation releases it.
+		ctx, cancel := context.WithDeadline(ctx, exp)
+		context.AfterFunc(ctx, cancel)
 		return ctx, nil, nil
 	}
 }
@@ -71,15 +83,16 @@ func WebSocketInit(v Verifier, log zerolog.Logger) transport.WebsocketInitFunc {
 type expiryKey struct{}
 
 // verifyInto verifies the credentials in header and returns ctx with the
-// principal, or with the refusal. bare allows a token without the
-// "Bearer " scheme (the WebSocket authToken field).
-func verifyInto(ctx context.Context, v Verifier, log *zerolog.Logger, header string, bare bool) context.Context {
+// principal and the accepted raw token, or with the refusal and "". bare
+// allows a token without the "Bearer " scheme (the WebSocket authToken
+// field).
+func verifyInto(ctx context.Context, v Verifier, log *zerolog.Logger, header string, bare bool) (context.Context, string) {
 	raw, ok := parseBearer(header)
 	if !ok && bare {
 		raw, ok = strings.TrimSpace(header), true
 	}
 	if !ok {
-		return refuseInto(ctx, log, refuse(nil, "Authorization: want the Bearer scheme"))
+		return refuseInto(ctx, log, refuse(nil, "Authorization: want the Bearer scheme")), ""
 	}
 	p, err := v.Verify(ctx, raw)
 	if err != nil {
@@ -88,10 +101,14 @@ func verifyInto(ctx context.Context, v Verifier, log *zerolog.Logger, header str
 			// nothing of its error shown.
 			err = refuse(err, "bearer token could not be verified")
 		}
-		return refuseInto(ctx, log, err)
+		return refuseInto(ctx, log, err), ""
 	}
-	ctx = care.NewContextWithPrincipal(ctx, p)
-	// Remember when the (now verified) token expires, for WebSocketInit.
+	return care.NewContextWithPrincipal(ctx, p), raw
+}
+
+// withExpiry remembers when raw, a token already verified, expires, for
+// WebSocketInit. It decodes the token again: Verifier returns no expiry.
+func withExpiry(ctx context.Context, raw string) context.Context {
 	var c jwt.RegisteredClaims
 	if _, _, err := jwt.NewParser().ParseUnverified(raw, &c); err == nil && c.ExpiresAt != nil {
 		ctx = context.WithValue(ctx, expiryKey{}, c.ExpiresAt.Time)

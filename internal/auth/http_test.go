@@ -334,23 +334,32 @@ func TestWebSocketTokens(t *testing.T) {
 
 func TestWebSocketClosesWhenTheTokenExpires(t *testing.T) {
 	f := newFixture(t)
-	// Mint truncates to the second; 2 s leaves at least 1 s of validity.
-	short := f.mint(t, "c-margaret", care.AccessCarer, 2*time.Second)
-	resp, c := f.subscribe(t, "", map[string]any{"Authorization": "Bearer " + short})
-	if resp.Data["me"] != "c-margaret/carer" {
-		t.Fatalf("%+v", resp)
-	}
-	start := time.Now()
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-	defer cancel()
-	for {
-		var m wsMessage
-		if err := wsjson.Read(ctx, c, &m); err != nil {
-			if ctx.Err() != nil {
-				t.Fatal("the socket outlived its token by 8 s")
+	for _, in := range []string{"payload", "upgrade request"} {
+		t.Run(in, func(t *testing.T) {
+			t.Parallel()
+			// Mint truncates to the second; 2 s leaves at least 1 s of validity.
+			short := "Bearer " + f.mint(t, "c-margaret", care.AccessCarer, 2*time.Second)
+			header, payload := "", map[string]any{"Authorization": short}
+			if in == "upgrade request" {
+				header, payload = short, nil
 			}
-			t.Logf("closed %s after the subscription: %v", time.Since(start).Round(10*time.Millisecond), err)
-			return
-		}
+			resp, c := f.subscribe(t, header, payload)
+			if resp.Data["me"] != "c-margaret/carer" {
+				t.Fatalf("%+v", resp)
+			}
+			start := time.Now()
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+			defer cancel()
+			for {
+				var m wsMessage
+				if err := wsjson.Read(ctx, c, &m); err != nil {
+					if ctx.Err() != nil {
+						t.Fatal("the socket outlived its token by 8 s")
+					}
+					t.Logf("closed %s after the subscription: %v", time.Since(start).Round(10*time.Millisecond), err)
+					return
+				}
+			}
+		})
 	}
 }

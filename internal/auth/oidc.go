@@ -64,7 +64,6 @@ const maxJWKSBytes = 1 << 20
 // safe for concurrent use.
 type OIDC struct {
 	cfg      OIDCConfig
-	keys     *rotatingKeySet
 	verifier *oidc.IDTokenVerifier
 	peek     *jwt.Parser
 }
@@ -113,11 +112,9 @@ func NewOIDC(ctx context.Context, cfg OIDCConfig) (*OIDC, error) {
 	if cfg.MaxKeyAge <= 0 {
 		cfg.MaxKeyAge = 15 * time.Minute
 	}
-	ks := newRotatingKeySet(ctx, cfg)
 	return &OIDC{
-		cfg:  cfg,
-		keys: ks,
-		verifier: oidc.NewVerifier(cfg.Issuer, ks, &oidc.Config{
+		cfg: cfg,
+		verifier: oidc.NewVerifier(cfg.Issuer, newRotatingKeySet(ctx, cfg), &oidc.Config{
 			ClientID:             cfg.Audience,
 			SupportedSigningAlgs: cfg.Algorithms,
 			Now:                  cfg.Now,
@@ -271,14 +268,13 @@ func newRotatingKeySet(ctx context.Context, cfg OIDCConfig) *rotatingKeySet {
 	}
 	client := *cfg.HTTPClient
 	client.Transport = gate
-	ks := &rotatingKeySet{
+	return &rotatingKeySet{
 		ctx:    oidc.ClientContext(context.WithoutCancel(ctx), &client),
 		url:    cfg.JWKSURL,
 		now:    cfg.Now,
 		maxAge: cfg.MaxKeyAge,
 		gate:   gate,
 	}
-	return ks
 }
 
 // VerifySignature implements oidc.KeySet.
@@ -309,7 +305,6 @@ type fetchGate struct {
 
 	mu       sync.Mutex
 	last     time.Time
-	fetched  int
 	openNext bool
 }
 
@@ -330,7 +325,6 @@ func (g *fetchGate) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	g.openNext = false
 	g.last = now
-	g.fetched++
 	g.mu.Unlock()
 	resp, err := g.next.RoundTrip(r)
 	if err != nil {
@@ -338,13 +332,6 @@ func (g *fetchGate) RoundTrip(r *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &cappedBody{ReadCloser: resp.Body, left: maxJWKSBytes}
 	return resp, nil
-}
-
-// fetches reports how many JWKS requests went out (for tests).
-func (g *fetchGate) fetches() int {
-	g.mu.Lock()
-	defer g.mu.Unlock()
-	return g.fetched
 }
 
 // cappedBody fails a read past its limit instead of buffering without end.

@@ -325,15 +325,19 @@ func TestOIDCKeyRotation(t *testing.T) {
 func TestOIDCProviderDownAndOversizedJWKS(t *testing.T) {
 	f := newOIDCFixture(t, nil)
 	raw := idpSign(t, jwt.SigningMethodRS256, f.keyA, "a", "JWT", idpClaims(t0))
+	// The genuine key set, padded past the cap with trailing space (still
+	// valid JSON): only the size can refuse it.
 	f.jwks.mu.Lock()
-	f.jwks.body = []byte(`{"keys":[` + strings.Repeat(" ", maxJWKSBytes) + `]}`)
+	f.jwks.body = must(json.Marshal(jose.JSONWebKeySet{Keys: f.jwks.keys}))
+	f.jwks.body = append(f.jwks.body, strings.Repeat(" ", maxJWKSBytes)...)
 	f.jwks.mu.Unlock()
 	_, err := f.verify(raw)
 	wantRefused(t, "oversized JWKS", raw, err, "not valid")
 
 	g := newOIDCFixture(t, nil)
 	g.jwks.Close()
-	_, err = g.verify(idpSign(t, jwt.SigningMethodRS256, g.keyA, "a", "JWT", idpClaims(t0)))
+	raw = idpSign(t, jwt.SigningMethodRS256, g.keyA, "a", "JWT", idpClaims(t0))
+	_, err = g.verify(raw)
 	wantRefused(t, "provider unreachable", raw, err, "not valid")
 }
 

@@ -3,6 +3,7 @@ package pseudonym_test
 import (
 	"crypto/hmac"
 	"crypto/sha256"
+	"encoding/base32"
 	"fmt"
 	"strings"
 	"sync"
@@ -37,18 +38,26 @@ func TestStableKeyedAndDistinct(t *testing.T) {
 	}
 }
 
-// An unkeyed SHA-256 of the id must not give the pseudonym: that is the
-// brute-forceable scheme the package exists to avoid.
-func TestNotAPlainHash(t *testing.T) {
-	k := pseudonym.New([]byte("0123456789abcdef"))
+// The pseudonym is HMAC-SHA-256 under the key, in the package's encoding;
+// an unkeyed SHA-256 of the id, the brute-forceable scheme the package
+// exists to avoid, must not give it.
+func TestKeyedNotAPlainHash(t *testing.T) {
+	key := []byte("0123456789abcdef")
+	k := pseudonym.New(key)
 	id := "9434765919"
-	plain := sha256.Sum256([]byte(id))
-	m := hmac.New(sha256.New, []byte("0123456789abcdef"))
+	enc := base32.NewEncoding("abcdefghijklmnopqrstuvwxyz234567").WithPadding(base32.NoPadding)
+	shape := func(sum []byte) string { return pseudonym.Prefix + enc.EncodeToString(sum)[:pseudonym.Length] }
+	m := hmac.New(sha256.New, key)
 	m.Write([]byte(id))
-	if got := k.Of(id); strings.Contains(got, fmt.Sprintf("%x", plain[:8])) {
-		t.Fatalf("pseudonym looks like a plain hash: %s", got)
+	plain := sha256.Sum256([]byte(id))
+	got := k.Of(id)
+	if want := shape(m.Sum(nil)); got != want {
+		t.Fatalf("Of(%q) = %s, want HMAC-SHA-256 under the key, %s", id, got, want)
 	}
-	if k.Of(id) == pseudonym.New(nil).Of(id) {
+	if got == shape(plain[:]) {
+		t.Fatalf("pseudonym is a plain hash: %s", got)
+	}
+	if got == pseudonym.New(nil).Of(id) {
 		t.Fatal("empty key gives the same pseudonym")
 	}
 }
