@@ -54,18 +54,7 @@ func TestCodecFields(t *testing.T) {
 		fill(t, reflect.ValueOf(&recs[i]).Elem(), "PersonRecord", &n)
 	}
 	recs[2].Person.ID = "only an id" // and empty lists
-	var buf bytes.Buffer
-	w := bufio.NewWriter(&buf)
-	enc := &encoder{w: w}
-	for i := range recs {
-		if err := enc.encode(&recs[i]); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Flush(); err != nil {
-		t.Fatal(err)
-	}
-	whole := buf.Bytes()
+	whole := appendAll(t, recs[:]...)
 	dec := decoder{r: bufio.NewReader(bytes.NewReader(whole))}
 	for i := range recs {
 		got, err := dec.decode()
@@ -113,6 +102,8 @@ func appendAll(t *testing.T, recs ...care.PersonRecord) []byte {
 			t.Fatal(err)
 		}
 	}
-	w.Flush()
+	if err := w.Flush(); err != nil {
+		t.Fatal(err)
+	}
 	return buf.Bytes()
 }

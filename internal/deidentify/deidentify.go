@@ -30,6 +30,7 @@
 package deidentify
 
 import (
+	"cmp"
 	"context"
 	"slices"
 	"strings"
@@ -329,16 +330,7 @@ func (s *Streamer) Services(ctx context.Context) (*care.Services, error) {
 
 // compareRels is PersonRecord's relationship order: type, start, id.
 func compareRels(a, b care.Relationship) int {
-	if c := strings.Compare(string(a.Type), string(b.Type)); c != 0 {
-		return c
-	}
-	switch {
-	case a.Span.From < b.Span.From:
-		return -1
-	case a.Span.From > b.Span.From:
-		return 1
-	}
-	return strings.Compare(a.ID, b.ID)
+	return cmp.Or(cmp.Compare(a.Type, b.Type), cmp.Compare(a.Span.From, b.Span.From), strings.Compare(a.ID, b.ID))
 }
 
 func order(less, greater bool) int {

@@ -349,7 +349,8 @@ func (p *plan) finish(tx *bbolt.Tx) error {
 }
 
 func (p *plan) upsertNodes(*bbolt.Tx) error {
-	for _, i := range byID(len(p.b.Nodes), func(i int) string { return p.b.Nodes[i].ID }) {
+	// No sorting here: nodeWrites puts them in key order at the end.
+	for i := range p.b.Nodes {
 		n := &p.b.Nodes[i]
 		// A node deleted by an earlier batch of the plan comes back as a
 		// new node, with a new number.

@@ -227,13 +227,20 @@ func TestFailedCommitChangesNothing(t *testing.T) {
 	s.beforeCommit = nil
 	// The store still works, and the next commit is unaffected.
 	mustApply(t, s, care.Batch{Nodes: []care.Node{{ID: "o-next", Kind: care.KindOrganisation, Name: "Next"}}})
+	reopen(t, s, dir, "after reopening").Close()
+}
+
+// reopen closes s, opens dir again, and fails t (saying when) unless the
+// store reads back as s did; the caller closes the store it returns.
+func reopen(t *testing.T, s care.Store, dir, when string) care.Store {
+	t.Helper()
 	want := snapshot(t, s)
 	s.Close()
 	s2 := openAt(t, dir)
-	defer s2.Close()
 	if got := snapshot(t, s2); got != want {
-		t.Errorf("after reopening:\n%s\nwant\n%s", got, want)
+		t.Errorf("%s, the store reads:\n%s\nwant (before closing)\n%s", when, got, want)
 	}
+	return s2
 }
 
 // snapshot renders the whole store (through EachPerson and Services).
@@ -408,13 +415,8 @@ func TestIndexMatchesDiskAfterChurn(t *testing.T) {
 	mustApply(t, s, care.Batch{DeleteNodes: []care.DeleteNode{{ID: "pr-patel", Cascade: true}}})
 	mustApply(t, s, care.Batch{Nodes: []care.Node{{ID: "pr-patel", Kind: care.KindProfessional, Name: "Priya Patel", Role: care.RolePracticeNurse}},
 		Contacts: []care.Contact{{ID: "kc000", Person: "p-cyd", Professional: "pr-patel", At: base}}})
-	want := snapshot(t, s)
-	s.Close()
-	s2 := openAt(t, dir)
-	defer s2.Close()
-	if got := snapshot(t, s2); got != want {
-		t.Errorf("index kept in step with writes differs from the one loaded from disk:\n%s\nloaded:\n%s", want, got)
-	}
+	// The index kept in step with the writes must be the one loaded.
+	reopen(t, s, dir, "after the churn and reopening").Close()
 }
 
 func TestClosed(t *testing.T) {
@@ -610,13 +612,8 @@ func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
 	if res.Relationships != 2*people+pros+2 || res.Deleted != 2 {
 		t.Errorf("result %+v", res)
 	}
-	want := snapshot(t, s)
-	s.Close()
-	s2 := openAt(t, dir)
+	s2 := reopen(t, s, dir, "after the stream and reopening")
 	defer s2.Close()
-	if got := snapshot(t, s2); got != want {
-		t.Errorf("the index after the stream differs from the file reopened:\n%s\nloaded:\n%s", want, got)
-	}
 	// The cascade removed the carer's relationship and consent; the
 	// re-created professional has only the relationship made after it.
 	seen := false

@@ -455,6 +455,32 @@ func (a *applier) deleteReferrals() error {
 		"referral", "deleteReferrals", a.b.DeleteReferrals)
 }
 
+// cascadeDeletes remove what names the nodes $ids (deleteNodes): their
+// contacts, as person, professional or organisation; the referrals and
+// consent records about them; their relationships. Each returns how many
+// records it removed as n.
+var cascadeDeletes = []string{
+	`UNWIND $ids AS id
+CALL {
+  WITH id MATCH (:Node {id: id})-[c:CONTACT]-() RETURN c
+  UNION
+  WITH id MATCH ()-[c:CONTACT {org: id}]->() RETURN c
+}
+WITH DISTINCT c
+DELETE c
+RETURN count(c) AS n`,
+	`UNWIND $ids AS id
+MATCH (:Node {id: id})<-[:REFERRAL_OF|REFERRED_FROM|REFERRED_TO|CONSENT_OF|CONSENT_TO]-(e)
+WITH DISTINCT e
+DETACH DELETE e
+RETURN count(e) AS n`,
+	`UNWIND $ids AS id
+MATCH (:Node {id: id})-[r:CARES_FOR|INVOLVED_IN|WORKS_IN|LINKED_TO]-()
+WITH DISTINCT r
+DELETE r
+RETURN count(r) AS n`,
+}
+
 // deleteNodes refuses nodes still referred to unless cascading. Cascades
 // run first, so that what they remove no longer blocks a plain delete;
 // a cascade removes the node's relationships, the contacts and referrals
@@ -486,37 +512,13 @@ func (a *applier) deleteNodes() error {
 		return err
 	}
 	if len(cascade) > 0 {
-		n, err := a.count(`UNWIND $ids AS id
-CALL {
-  WITH id MATCH (:Node {id: id})-[c:CONTACT]-() RETURN c
-  UNION
-  WITH id MATCH ()-[c:CONTACT {org: id}]->() RETURN c
-}
-WITH DISTINCT c
-DELETE c
-RETURN count(c) AS n`, map[string]any{"ids": cascade})
-		if err != nil {
-			return err
+		for _, q := range cascadeDeletes {
+			n, err := a.count(q, map[string]any{"ids": cascade})
+			if err != nil {
+				return err
+			}
+			a.res.Removed += n
 		}
-		a.res.Removed += n
-		n, err = a.count(`UNWIND $ids AS id
-MATCH (:Node {id: id})<-[:REFERRAL_OF|REFERRED_FROM|REFERRED_TO|CONSENT_OF|CONSENT_TO]-(e)
-WITH DISTINCT e
-DETACH DELETE e
-RETURN count(e) AS n`, map[string]any{"ids": cascade})
-		if err != nil {
-			return err
-		}
-		a.res.Removed += n
-		n, err = a.count(`UNWIND $ids AS id
-MATCH (:Node {id: id})-[r:CARES_FOR|INVOLVED_IN|WORKS_IN|LINKED_TO]-()
-WITH DISTINCT r
-DELETE r
-RETURN count(r) AS n`, map[string]any{"ids": cascade})
-		if err != nil {
-			return err
-		}
-		a.res.Removed += n
 	}
 	if len(plain) > 0 {
 		recs, err := a.collect(`UNWIND $ids AS id MATCH (n:Node {id: id})

@@ -11,7 +11,7 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// Consent records are nodes of their own, like contacts, joined to the
+// Consent records are nodes of their own, like referrals, joined to the
 // nodes they name:
 //
 //	(:Consent {id, basis, decision, fromDay, toDay, recordedAt})-[:CONSENT_OF]->(:Person)

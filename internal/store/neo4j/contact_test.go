@@ -63,6 +63,7 @@ func TestMigrateContactNodes(t *testing.T) {
 	for _, q := range []string{
 		"CREATE CONSTRAINT careweb_contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
 		"CREATE INDEX careweb_contact_at IF NOT EXISTS FOR (c:Contact) ON (c.at)",
+		"CREATE INDEX careweb_contact_rel_at IF NOT EXISTS FOR ()-[c:CONTACT]-() ON (c.at)",
 	} {
 		runCypher(t, d, cfg.Database, q, nil)
 	}
@@ -131,7 +132,7 @@ CREATE (c)-[:CONTACT_WITH]->(pro)`, nil)
 			}
 			got = append(got, page.Contacts...)
 		}
-		slices.SortFunc(got, func(a, b care.Contact) int { return cmpID(a.ID, b.ID) })
+		slices.SortFunc(got, func(a, b care.Contact) int { return strings.Compare(a.ID, b.ID) })
 		equalContactList(t, what, got, want)
 		// The window test uses the UTC day: k1 is on 1 March, k2 on 2 March.
 		page, err := s2.Contacts(ctx, care.EventQuery{Person: "p1", Window: care.AsOf(care.MakeDate(2024, 3, 1))})
@@ -151,23 +152,15 @@ CREATE (c)-[:CONTACT_WITH]->(pro)`, nil)
 		if n, _ := left[0].Get("n"); n != int64(0) {
 			t.Errorf("%s: %v contact nodes left", what, n)
 		}
-		schema := runCypher(t, d, cfg.Database, `SHOW INDEXES YIELD name WHERE name IN ['careweb_contact_id', 'careweb_contact_at'] RETURN name`, nil)
-		if len(schema) != 0 {
-			t.Errorf("%s: old contact schema left: %d indexes", what, len(schema))
+		for _, show := range []string{"INDEXES", "CONSTRAINTS"} {
+			left := runCypher(t, d, cfg.Database, "SHOW "+show+" YIELD name WHERE name IN ['careweb_contact_id', 'careweb_contact_at', 'careweb_contact_rel_at'] RETURN name", nil)
+			for _, rec := range left {
+				t.Errorf("%s: old contact schema left: %v", what, rec.Values[0])
+			}
 		}
 	}
 	check("after the migration")
 	check("after opening again")
-}
-
-func cmpID(a, b string) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func equalContactList(t *testing.T, what string, got, want []care.Contact) {
@@ -234,51 +227,17 @@ func TestContactDayEdges(t *testing.T) {
 // writes a contact naming it (as writeContacts does) makes a plain delete
 // wait, and the delete then sees the contact and refuses.
 func TestDeleteOrganisationWhileContactWritten(t *testing.T) {
-	s := neo4jtest.Open(t)
-	cfg, _ := neo4jtest.Config()
-	ctx := t.Context()
-	if _, err := s.Apply(ctx, migrationPeople); err != nil {
-		t.Fatal(err)
-	}
-	d := rawDriver(t, cfg)
-	sess := d.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: cfg.Database})
-	defer sess.Close(context.Background())
-	tx, err := sess.BeginTransaction(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer tx.Close(context.Background())
-	res, err := tx.Run(ctx, `MATCH (o:Organisation {id: 'o1'}) SET o._lock = true REMOVE o._lock
+	s, err := waitOnTx(t, "deleting o1", `MATCH (o:Organisation {id: 'o1'}) SET o._lock = true REMOVE o._lock
 WITH o MATCH (p:Person {id: 'p1'}), (pro:Professional {id: 'pr1'})
-CREATE (p)-[:CONTACT {id: 'k-race', at: datetime(), mode: 'phone', org: 'o1'}]->(pro)`, nil)
-	if err == nil {
-		_, err = res.Consume(ctx)
+CREATE (p)-[:CONTACT {id: 'k-race', at: datetime(), mode: 'phone', org: 'o1'}]->(pro)`,
+		func(s care.Store) error {
+			_, err := s.Apply(t.Context(), care.Batch{DeleteNodes: []care.DeleteNode{{ID: "o1"}}})
+			return err
+		})
+	if care.ErrorCode(err) != care.Conflict {
+		t.Fatalf("deleting o1 after a contact naming it committed: %v, want Conflict", err)
 	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan error, 1)
-	go func() {
-		_, err := s.Apply(ctx, care.Batch{DeleteNodes: []care.DeleteNode{{ID: "o1"}}})
-		done <- err
-	}()
-	select {
-	case err := <-done:
-		t.Fatalf("the delete did not wait for the transaction writing a contact naming o1: %v", err)
-	case <-time.After(500 * time.Millisecond):
-	}
-	if err := tx.Commit(ctx); err != nil {
-		t.Fatal(err)
-	}
-	select {
-	case err := <-done:
-		if care.ErrorCode(err) != care.Conflict {
-			t.Fatalf("deleting o1 after a contact naming it committed: %v, want Conflict", err)
-		}
-	case <-time.After(30 * time.Second):
-		t.Fatal("the delete is still waiting after the contact's transaction committed")
-	}
-	if _, err := s.Node(ctx, "o1"); err != nil {
+	if _, err := s.Node(t.Context(), "o1"); err != nil {
 		t.Errorf("o1 after the refused delete: %v", err)
 	}
 }
@@ -288,6 +247,28 @@ CREATE (p)-[:CONTACT {id: 'k-race', at: datetime(), mode: 'phone', org: 'o1'}]->
 // waits on the organisation's lock (writeContacts), then finds it gone and
 // fails with Conflict, writing nothing.
 func TestContactWhileOrganisationDeleted(t *testing.T) {
+	s, err := waitOnTx(t, "writing a contact naming o1", "MATCH (o:Organisation {id: 'o1'}) DETACH DELETE o",
+		func(s care.Store) error {
+			_, err := s.Apply(t.Context(), care.Batch{Contacts: []care.Contact{
+				{ID: "k-race", Person: "p1", Professional: "pr1", Organisation: "o1", At: time.Now()},
+			}})
+			return err
+		})
+	if care.ErrorCode(err) != care.Conflict {
+		t.Fatalf("writing a contact naming an organisation deleted meanwhile: %v, want Conflict", err)
+	}
+	page, err := s.Contacts(t.Context(), care.EventQuery{Person: "p1", Window: care.Always})
+	if err != nil || len(page.Contacts) != 0 {
+		t.Errorf("contacts of p1 after the refused write: %+v %v", page.Contacts, err)
+	}
+}
+
+// waitOnTx opens a store holding migrationPeople, runs cypher in a
+// transaction of a driver of its own and leaves it open, starts op (what
+// names it), checks that op waits for that transaction, commits it, and
+// returns the store and op's error.
+func waitOnTx(t *testing.T, what, cypher string, op func(care.Store) error) (care.Store, error) {
+	t.Helper()
 	s := neo4jtest.Open(t)
 	cfg, _ := neo4jtest.Config()
 	ctx := t.Context()
@@ -302,7 +283,7 @@ func TestContactWhileOrganisationDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer tx.Close(context.Background())
-	res, err := tx.Run(ctx, "MATCH (o:Organisation {id: 'o1'}) DETACH DELETE o", nil)
+	res, err := tx.Run(ctx, cypher, nil)
 	if err == nil {
 		_, err = res.Consume(ctx)
 	}
@@ -310,15 +291,10 @@ func TestContactWhileOrganisationDeleted(t *testing.T) {
 		t.Fatal(err)
 	}
 	done := make(chan error, 1)
-	go func() {
-		_, err := s.Apply(ctx, care.Batch{Contacts: []care.Contact{
-			{ID: "k-race", Person: "p1", Professional: "pr1", Organisation: "o1", At: time.Now()},
-		}})
-		done <- err
-	}()
+	go func() { done <- op(s) }()
 	select {
 	case err := <-done:
-		t.Fatalf("the contact did not wait for the transaction deleting its organisation: %v", err)
+		t.Fatalf("%s did not wait for the open transaction: %v", what, err)
 	case <-time.After(500 * time.Millisecond):
 	}
 	if err := tx.Commit(ctx); err != nil {
@@ -326,14 +302,9 @@ func TestContactWhileOrganisationDeleted(t *testing.T) {
 	}
 	select {
 	case err := <-done:
-		if care.ErrorCode(err) != care.Conflict {
-			t.Fatalf("writing a contact naming an organisation deleted meanwhile: %v, want Conflict", err)
-		}
+		return s, err
 	case <-time.After(30 * time.Second):
-		t.Fatal("the contact is still waiting after the delete committed")
-	}
-	page, err := s.Contacts(ctx, care.EventQuery{Person: "p1", Window: care.Always})
-	if err != nil || len(page.Contacts) != 0 {
-		t.Errorf("contacts of p1 after the refused write: %+v %v", page.Contacts, err)
+		t.Fatalf("%s is still waiting after the other transaction committed", what)
+		return nil, nil
 	}
 }

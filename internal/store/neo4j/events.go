@@ -204,24 +204,37 @@ func (a *applier) writeContacts(cs []care.Contact) (int, error) {
 			return 0, care.Errorf(care.Conflict, "a contact in this batch was deleted by a concurrent change; retry")
 		}
 	}
-	written := 0
-	for _, part := range []struct {
-		query string
-		rows  []any
-	}{{contactCreate, create}, {contactReset, same}} {
-		if len(part.rows) == 0 {
-			continue
-		}
-		n, err := a.count(part.query, map[string]any{"rows": part.rows})
-		if err != nil {
-			return 0, err
-		}
-		written += n
+	written, err := a.countRows(rowsFor{contactCreate, create}, rowsFor{contactReset, same})
+	if err != nil {
+		return 0, err
 	}
 	if written != len(cs) {
 		return 0, care.Errorf(care.Conflict, "a contact or a node it refers to in this batch was deleted by a concurrent change; retry")
 	}
 	return written, nil
+}
+
+// rowsFor is a query taking $rows and returning count n, with its rows.
+type rowsFor struct {
+	query string
+	rows  []any
+}
+
+// countRows runs each query on its rows, skipping those with none, and
+// returns the sum of their counts.
+func (a *applier) countRows(parts ...rowsFor) (int, error) {
+	sum := 0
+	for _, p := range parts {
+		if len(p.rows) == 0 {
+			continue
+		}
+		n, err := a.count(p.query, map[string]any{"rows": p.rows})
+		if err != nil {
+			return 0, err
+		}
+		sum += n
+	}
+	return sum, nil
 }
 
 // endID is the element id of node id as looked up or written in this
@@ -233,46 +246,40 @@ func (a *applier) endID(id string) any {
 	return nil
 }
 
-// eventSpec is how one kind of event is stored. Its Cypher is fixed text,
-// built once from the constants below.
+// eventSpec is how one kind of event node is stored (referrals; contacts
+// are relationships, above). Its Cypher is fixed text, built once.
 type eventSpec struct {
 	label string   // the node label
 	noun  string   // for messages
 	props []string // the node's properties, as the rows' props maps name them
-	ends  []eventEnd
+	// rels are the relationship types from the event to the nodes it
+	// names, one each; every end is required.
+	rels []string
 	// create writes new events; update rewrites existing ones and reset
 	// only their properties (rows carry the event's element id as self);
 	// exists finds which ids exist, and their ends.
 	create, update, reset, exists string
 }
 
-// eventEnd is one relationship from the event to a node it names. (A
-// contact's organisation was the one optional end; it is a property now.)
-type eventEnd struct {
-	rel string
-}
-
 var referralSpec = newEventSpec("Referral", "referral", []string{"id", "at", "day", "reason"},
-	eventEnd{rel: "REFERRAL_OF"}, eventEnd{rel: "REFERRED_FROM"}, eventEnd{rel: "REFERRED_TO"})
+	"REFERRAL_OF", "REFERRED_FROM", "REFERRED_TO")
 
 // newEventSpec builds the queries. Rows are maps:
 //
 //	{self: event element id (update only), props: {property: value},
-//	 ends: [element id of each end or null], ids: [id of each end or null]}
-func newEventSpec(label, noun string, props []string, ends ...eventEnd) eventSpec {
-	s := eventSpec{label: label, noun: noun, props: props, ends: ends}
+//	 ends: [element id of each end or null if unknown], ids: [id of each end]}
+func newEventSpec(label, noun string, props []string, rels ...string) eventSpec {
+	s := eventSpec{label: label, noun: noun, props: props, rels: rels}
 	// New events get their properties in the CREATE itself: a separate
 	// SET would make the planner buffer every row (Eager) before checking
 	// the ends' ids.
 	var match, write, check strings.Builder
-	vars := make([]string, len(ends))
-	rels := make([]string, len(ends))
-	for i, e := range ends {
+	vars := make([]string, len(rels))
+	for i, rel := range rels {
 		v := fmt.Sprintf("n%d", i)
 		vars[i] = v
-		rels[i] = e.rel
 		fmt.Fprintf(&match, "MATCH (%s:Node) WHERE elementId(%s) = row.ends[%d]\n", v, v, i)
-		fmt.Fprintf(&write, "CREATE (e)-[:%s]->(%s)\n", e.rel, v)
+		fmt.Fprintf(&write, "CREATE (e)-[:%s]->(%s)\n", rel, v)
 		fmt.Fprintf(&check, " AND %s.id = row.ids[%d]", v, i)
 	}
 	tail := write.String() +
@@ -292,23 +299,18 @@ func newEventSpec(label, noun string, props []string, ends ...eventEnd) eventSpe
 // joined reports whether an event's stored edges (pairs of relationship
 // type and node id, from the exists query) are exactly those ids asks for.
 func (s *eventSpec) joined(stored []any, ids []any) bool {
-	want := 0
-	for _, id := range ids {
-		if id != nil {
-			want++
-		}
-	}
-	if len(stored) != want {
+	if len(stored) != len(ids) {
 		return false
 	}
-	seen := make([]bool, len(s.ends))
+	seen := make([]bool, len(s.rels))
 	for _, pair := range stored {
 		p, _ := pair.([]any)
 		if len(p) != 2 {
 			return false
 		}
-		i := slices.IndexFunc(s.ends, func(e eventEnd) bool { return e.rel == p[0] })
-		if i < 0 || seen[i] || ids[i] == nil || ids[i] != p[1] {
+		rel, _ := p[0].(string)
+		i := slices.Index(s.rels, rel)
+		if i < 0 || seen[i] || ids[i] != p[1] {
 			return false
 		}
 		seen[i] = true
@@ -322,13 +324,8 @@ func (a *applier) eventRow(props map[string]any, ends ...string) map[string]any 
 	eids := make([]any, len(ends))
 	ids := make([]any, len(ends))
 	for i, id := range ends {
-		if id == "" {
-			continue
-		}
 		ids[i] = id
-		if e, ok := a.eid[id]; ok {
-			eids[i] = e
-		}
+		eids[i] = a.endID(id)
 	}
 	return map[string]any{"props": props, "ends": eids, "ids": ids}
 }
@@ -372,19 +369,9 @@ func (a *applier) writeEvents(spec *eventSpec, rows []map[string]any) (int, erro
 			moved = append(moved, r)
 		}
 	}
-	written := 0
-	for _, part := range []struct {
-		query string
-		rows  []any
-	}{{spec.create, fresh}, {spec.update, moved}, {spec.reset, same}} {
-		if len(part.rows) == 0 {
-			continue
-		}
-		n, err := a.count(part.query, map[string]any{"rows": part.rows})
-		if err != nil {
-			return 0, err
-		}
-		written += n
+	written, err := a.countRows(rowsFor{spec.create, fresh}, rowsFor{spec.update, moved}, rowsFor{spec.reset, same})
+	if err != nil {
+		return 0, err
 	}
 	if written != len(rows) {
 		return 0, care.Errorf(care.Conflict, "a node a %s in this batch refers to was deleted by a concurrent change; retry", spec.noun)

@@ -2,6 +2,8 @@ package neo4j
 
 import (
 	"context"
+	"maps"
+	"slices"
 
 	neo4jdrv "github.com/neo4j/neo4j-go-driver/v5/neo4j"
 )
@@ -45,14 +47,20 @@ RETURN size(cs) AS n, converted`
 // migrateChunk is how many contacts one migration transaction converts.
 const migrateChunk = 10_000
 
-// oldContactSchema is the schema of contact nodes, dropped once none is
-// left (IF EXISTS: a no-op on a database that never had it).
-var oldContactSchema = []string{
-	"DROP CONSTRAINT careweb_contact_id IF EXISTS",
-	"DROP INDEX careweb_contact_at IF EXISTS",
+// oldContactSchema is the schema of contact nodes, by name, with the
+// statement that drops it once no contact node is left.
+var oldContactSchema = map[string]string{
+	"careweb_contact_id": "DROP CONSTRAINT careweb_contact_id IF EXISTS",
+	"careweb_contact_at": "DROP INDEX careweb_contact_at IF EXISTS",
 	// Made by a development build of the relationship model; unused.
-	"DROP INDEX careweb_contact_rel_at IF EXISTS",
+	"careweb_contact_rel_at": "DROP INDEX careweb_contact_rel_at IF EXISTS",
 }
+
+// oldSchemaLeft lists which of oldContactSchema's names exist. SHOW
+// INDEXES lists a constraint's backing index under the constraint's name,
+// so one read covers both, and a store opened on a database that has
+// none (every start after the first) writes nothing.
+const oldSchemaLeft = "SHOW INDEXES YIELD name WHERE name IN $names RETURN name"
 
 // migrate converts what earlier versions stored. It cannot use read or
 // write, which would wait for the schema set-up it is part of; a failure
@@ -82,16 +90,15 @@ func (s *Store) migrate(ctx context.Context, sess neo4jdrv.SessionWithContext) e
 	if converted+dropped > 0 {
 		s.log.Info().Int("converted", converted).Int("dropped", dropped).Msg("neo4j: contacts converted to relationships")
 	}
-	for _, stmt := range oldContactSchema {
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4jdrv.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, stmt, nil)
-			if err != nil {
-				return nil, err
-			}
-			_, err = res.Consume(ctx)
-			return nil, err
-		}, s.txConfig)
-		if err != nil {
+	left, err := neo4jdrv.ExecuteRead(ctx, sess, func(tx neo4jdrv.ManagedTransaction) ([]*neo4jdrv.Record, error) {
+		return collect(ctx, tx, oldSchemaLeft, map[string]any{"names": slices.Collect(maps.Keys(oldContactSchema))})
+	}, s.txConfig)
+	if err != nil {
+		return err
+	}
+	for _, rec := range left {
+		name, _ := rec.Values[0].(string)
+		if err := s.runSchema(ctx, sess, oldContactSchema[name]); err != nil {
 			return err
 		}
 	}

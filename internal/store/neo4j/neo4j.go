@@ -41,12 +41,13 @@
 //
 // One relationship costs the server about a third less CPU and half the
 // transaction memory of a node with three relationships (events.go), and
-// the server's CPU is what an import's rate is bound by. Its id is unique by a relationship uniqueness
-// constraint, and at and org are indexed: at for population-wide time
-// queries, org to find an organisation's contacts (deleting it, "active
-// in a window"), which a relationship to it would have given. A referral,
-// with two ends besides its person, is a node of its own (it is not
-// :Node, whose ids it does not share) joined to the nodes it involves:
+// the server's CPU is what an import's rate is bound by. Its id is
+// unique by a relationship uniqueness constraint, and org is indexed, to
+// find an organisation's contacts (deleting it, "active in a window"),
+// which a relationship to it would have given; at is not (see schema).
+// A referral, with two ends besides its person, is a node of its own (it
+// is not :Node, whose ids it does not share) joined to the nodes it
+// involves:
 //
 //	(:Referral {id, at, day, reason})-[:REFERRAL_OF]->(:Person)
 //	(:Referral)-[:REFERRED_FROM]->(professional or organisation)
@@ -61,8 +62,7 @@
 // compares at with the window's first and last instants instead (one
 // property fewer on the most numerous record). A person's events are
 // reached from the person by traversal (index-free adjacency);
-// CONTACT.at and Referral.at are indexed for population-wide time
-// queries.
+// Referral.at is indexed for population-wide time queries.
 //
 // Databases written before contacts were relationships hold them as
 // (:Contact) nodes; the schema set-up converts them in place (migrate.go).
@@ -315,16 +315,7 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	sess := s.session(ctx, neo4jdrv.AccessModeWrite)
 	defer sess.Close(context.WithoutCancel(ctx))
 	for _, stmt := range schema {
-		// Schema and data cannot share a transaction: one each.
-		_, err := sess.ExecuteWrite(ctx, func(tx neo4jdrv.ManagedTransaction) (any, error) {
-			res, err := tx.Run(ctx, stmt, nil)
-			if err != nil {
-				return nil, err
-			}
-			_, err = res.Consume(ctx)
-			return nil, err
-		}, s.txConfig)
-		if err != nil && !isEquivalentSchema(err) {
+		if err := s.runSchema(ctx, sess, stmt); err != nil && !isEquivalentSchema(err) {
 			return err
 		}
 	}
@@ -345,6 +336,15 @@ func (s *Store) ensureSchema(ctx context.Context) error {
 	s.schemaReady.Store(true)
 	s.log.Info().Int("statements", len(schema)).Msg("neo4j schema in place")
 	return nil
+}
+
+// runSchema runs one schema statement in a transaction of its own:
+// schema and data cannot share a transaction.
+func (s *Store) runSchema(ctx context.Context, sess neo4jdrv.SessionWithContext, stmt string) error {
+	_, err := sess.ExecuteWrite(ctx, func(tx neo4jdrv.ManagedTransaction) (any, error) {
+		return collect(ctx, tx, stmt, nil)
+	}, s.txConfig)
+	return err
 }
 
 func (s *Store) txConfig(c *neo4jdrv.TransactionConfig) { c.Timeout = s.cfg.TxTimeout }
