@@ -76,7 +76,7 @@ func Load(ctx context.Context, st Target, srcs []Source, opt Options) (care.Appl
 	defer im.progress.phase.Store(int32(Done))
 	var ps problems
 	for _, s := range srcs {
-		f := fileIndex(s.Name)
+		f := slices.Index(Files, s.Name)
 		switch {
 		case f < 0:
 			ps.list = append(ps.list, problem{file: numFiles, Problem: care.Problem{Field: s.Name,
@@ -296,7 +296,7 @@ func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *ch
 		im.progress.files[f].checked.Add(1)
 		if !fr.parseRow(line, rec, &ch.b, ps) {
 			if f == fNodes {
-				if id := strings.TrimSpace(at(rec, fr.pos[nID])); id != "" {
+				if id := (&row{fr: fr, rec: rec}).at(nID); id != "" {
 					ch.bad = append(ch.bad, id)
 				}
 			}
@@ -316,13 +316,6 @@ func (im *importer) scanFile(ctx context.Context, fr *fileReader, out chan<- *ch
 		}
 	}
 	return hashes, nil
-}
-
-func at(rec []string, i int) string {
-	if i < 0 || i >= len(rec) {
-		return ""
-	}
-	return rec[i]
 }
 
 // idHashes holds a hash of each id of a file: 8 bytes a row, in blocks
@@ -581,9 +574,6 @@ func distinct(ids []string) []string {
 	return slices.Compact(ids)
 }
 
-// batchField matches the paths care.Batch.Validate reports.
-var batchField = regexp.MustCompile(`^(nodes|relationships|contacts|referrals|consents)\[(\d+)\](.*)$`)
-
 // columnOf turns the rest of a batch path (".recordedAt") into the
 // column of the file it names (".recorded_at").
 func columnOf(rest string) string {
@@ -604,7 +594,7 @@ func (c *checker) merge(ch *chunk, err error) {
 		return
 	}
 	for _, p := range e.Problems {
-		m := batchField.FindStringSubmatch(p.Field)
+		m := streamField.FindStringSubmatch(p.Field) // Validate's paths name no batch
 		if p.Field == "..." {
 			// Validate keeps its first MaxProblems and counts the rest.
 			if n, err := strconv.Atoi(strings.Fields(p.Message)[0]); err == nil {
@@ -612,19 +602,19 @@ func (c *checker) merge(ch *chunk, err error) {
 			}
 			continue
 		}
-		if m == nil || m[1] != lists[ch.file] {
+		if m == nil || m[1] != "" || m[2] != lists[ch.file] {
 			c.ps.push(problem{file: ch.file, Problem: p})
 			continue
 		}
-		if m[3] != ".id" && c.kinds[p.Value] == kindBad {
+		if m[4] != ".id" && c.kinds[p.Value] == kindBad {
 			continue
 		}
-		i, _ := strconv.Atoi(m[2])
+		i, _ := strconv.Atoi(m[3])
 		line := 0
 		if i < len(ch.lines) {
 			line = int(ch.lines[i])
 		}
-		p.Field = fmt.Sprintf("%s:%d%s", Files[ch.file], line, columnOf(m[3]))
+		p.Field = fmt.Sprintf("%s:%d%s", Files[ch.file], line, columnOf(m[4]))
 		c.ps.push(problem{file: ch.file, line: line, Problem: p})
 	}
 }
@@ -839,9 +829,9 @@ func (im *importer) produceFile(fr *fileReader, cur **batch, emit func(*batch) e
 	return nil
 }
 
-// streamField matches the paths of the store's problems: those of
-// Apply, and those of ApplyStream, which name the batch first
-// ("batch[3].contacts[16].person").
+// streamField matches the paths of care.Batch.Validate's problems and
+// the store's: those of Apply, and those of ApplyStream, which name the
+// batch first ("batch[3].contacts[16].person").
 var streamField = regexp.MustCompile(`^(?:batch\[(\d+)\]\.)?(nodes|relationships|contacts|referrals|consents)\[(\d+)\](.*)$`)
 
 // locate rewrites the paths in err's problems that name an item of b (the

@@ -19,6 +19,7 @@ import (
 	"hash/crc32"
 	"io"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -127,16 +128,6 @@ const (
 	sRecordedAt
 	sRecordedBy
 )
-
-// fileIndex returns the position of a file name in Files, or -1.
-func fileIndex(name string) int {
-	for i, f := range Files {
-		if f == name {
-			return i
-		}
-	}
-	return -1
-}
 
 // Source is one file to import. Name is its role (one of Files): it
 // decides how the rows are read and is how problems name the file. Open
@@ -291,12 +282,7 @@ func (fr *fileReader) header(ps *problems) (bool, error) {
 	ok := true
 	for i, h := range rec {
 		h = strings.ToLower(strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")))
-		c := -1
-		for j, name := range names {
-			if name == h {
-				c = j
-			}
-		}
+		c := slices.Index(names, h)
 		switch {
 		case c < 0:
 			ps.add(fr.file, 1, h, "", "unknown column: want %s", strings.Join(names, ", "))
@@ -375,15 +361,9 @@ type row struct {
 }
 
 // at returns the trimmed value of a column, "" when the file lacks it.
-func (r *row) at(col int) string {
-	i := r.fr.pos[col]
-	if i < 0 || i >= len(r.rec) {
-		return ""
-	}
-	return strings.TrimSpace(r.rec[i])
-}
+func (r *row) at(col int) string { return strings.TrimSpace(r.raw(col)) }
 
-// raw returns a free-text column as written.
+// raw returns a free-text column as written, "" when the file lacks it.
 func (r *row) raw(col int) string {
 	i := r.fr.pos[col]
 	if i < 0 || i >= len(r.rec) {

@@ -21,6 +21,7 @@ import (
 	"encoding/json"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/graphview"
@@ -153,14 +154,14 @@ func (e *encoder) count(name string, n int) {
 	e.obj = strconv.AppendInt(e.obj, int64(n), 10)
 }
 
+// date writes day d as Date.String would, without allocating; an open
+// end is left out.
 func (e *encoder) date(name string, d care.Date) {
 	if d.IsOpen() {
 		return
 	}
 	e.name(name)
-	y, m, day := d.Time().Date()
-	e.obj = append(e.obj, '"', byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10), '"')
+	e.obj = append(d.Time().AppendFormat(append(e.obj, '"'), time.DateOnly), '"')
 }
 
 // appendString appends s as a JSON string: printable ASCII without quotes

@@ -16,6 +16,7 @@ import (
 	"encoding/xml"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/encoding/graphview"
@@ -161,7 +162,8 @@ func (e *encoder) data(indent string, k key, value string) {
 	e.str("</data>\n")
 }
 
-// date writes a <data> element for day d, or nothing for an open end.
+// date writes a <data> element for day d (as Date.String would, without
+// allocating), or nothing for an open end.
 func (e *encoder) date(k key, d care.Date) {
 	if d.IsOpen() || e.err != nil {
 		return
@@ -169,9 +171,7 @@ func (e *encoder) date(k key, d care.Date) {
 	e.str(`      <data key="`)
 	e.str(k.id)
 	e.str(`">`)
-	y, m, day := d.Time().Date()
-	e.buf = append(e.buf[:0], byte('0'+y/1000), byte('0'+y/100%10), byte('0'+y/10%10), byte('0'+y%10), '-',
-		byte('0'+m/10), byte('0'+m%10), '-', byte('0'+day/10), byte('0'+day%10))
+	e.buf = d.Time().AppendFormat(e.buf[:0], time.DateOnly)
 	_, e.err = e.w.Write(e.buf)
 	e.str("</data>\n")
 }

@@ -157,8 +157,7 @@ type View struct {
 	svc      *care.Services
 	ix       *analysis.Index
 	orgs     map[string][2]string // professional → organisations, sectors
-	people   []byte               // digest of the people of the first walk
-	walked   bool
+	people   []byte               // digest of the people of the first walk; nil before it
 	edgeID   []byte
 	aggs     []contactAgg
 	aggIndex map[string]int
@@ -297,8 +296,8 @@ func (v *View) Walk(ctx context.Context, parts Parts, sink Sink) (Counts, error)
 // samePeople checks that this walk met the people the first one did.
 func (v *View) samePeople(digest hash.Hash) error {
 	sum := digest.Sum(nil)
-	if !v.walked {
-		v.walked, v.people = true, sum
+	if v.people == nil {
+		v.people = sum
 		return nil
 	}
 	if string(sum) != string(v.people) {
