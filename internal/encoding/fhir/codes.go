@@ -38,10 +38,24 @@ var roleCodes = map[string]care.Role{
 	"http://terminology.hl7.org/CodeSystem/practitioner-role|pharmacist": care.RolePharmacist,
 }
 
-var roleWords = []struct {
+// phrase maps any of its words, found in a lower-cased text, to a value.
+type phrase[T any] struct {
 	words []string
-	role  care.Role
-}{
+	v     T
+}
+
+// matchPhrase returns the value of the first phrase with a word in s.
+func matchPhrase[T any](s string, phrases []phrase[T]) (T, bool) {
+	for _, p := range phrases {
+		if containsAny(s, p.words) {
+			return p.v, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+var roleWords = []phrase[care.Role]{
 	{[]string{"mental health nurse", "psychiatric nurse"}, care.RoleMentalHealthNurse},
 	{[]string{"district nurse", "community nurse", "community nursing"}, care.RoleDistrictNurse},
 	{[]string{"practice nurse"}, care.RolePracticeNurse},
@@ -94,10 +108,8 @@ func conceptRole(cc codeableConcept) care.Role {
 		if hasWord(s, "gp") {
 			return care.RoleGP
 		}
-		for _, w := range roleWords {
-			if containsAny(s, w.words) {
-				return w.role
-			}
+		if r, ok := matchPhrase(s, roleWords); ok {
+			return r
 		}
 	}
 	return care.RoleOther
@@ -112,10 +124,7 @@ var sectorCodes = map[string]care.Sector{
 	"http://terminology.hl7.org/CodeSystem/organization-type|reli": care.SectorVoluntary,
 }
 
-var sectorWords = []struct {
-	words  []string
-	sector care.Sector
-}{
+var sectorWords = []phrase[care.Sector]{
 	{[]string{"mental health", "psychiatr"}, care.SectorMentalHealth},
 	{[]string{"housing"}, care.SectorHousing},
 	{[]string{"social care", "social services", "social work", "local authority", "council", "care home", "nursing home", "domiciliary", "home care"}, care.SectorSocialCare},
@@ -138,10 +147,8 @@ func sectorOf(types []codeableConcept) (care.Sector, bool) {
 			if v, ok := care.ParseSector(s); ok {
 				return v, true
 			}
-			for _, w := range sectorWords {
-				if containsAny(s, w.words) {
-					return w.sector, true
-				}
+			if v, ok := matchPhrase(s, sectorWords); ok {
+				return v, true
 			}
 		}
 	}
@@ -207,7 +214,9 @@ func modeAndSetting(class *coding, types []codeableConcept) (care.Mode, string) 
 	}
 	setting := strings.ToLower(conceptText(types))
 	if len(setting) > maxSettingLength {
-		setting = setting[:maxSettingLength]
+		// Dropping what is invalid drops a character cut in two: the
+		// decoded JSON text was valid UTF-8.
+		setting = strings.ToValidUTF8(setting[:maxSettingLength], "")
 	}
 	return care.ModeOther, setting
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/careweb/careweb/internal/care"
 )
@@ -84,5 +85,15 @@ func TestCodes(t *testing.T) {
 	if got := relationOf(append(cc("http://terminology.hl7.org/CodeSystem/v2-0131", "C", "Emergency Contact", ""),
 		cc("", "", "", "Neighbour from no. 4")...)); got != "neighbour from no. 4" {
 		t.Errorf("relation %q", got)
+	}
+}
+
+// A setting taken from a long type text is cut to maxSettingLength bytes
+// on a character boundary, so that it stays valid UTF-8.
+func TestSettingCut(t *testing.T) {
+	text := strings.Repeat("x", maxSettingLength-1) + "é and more"
+	mode, setting := modeAndSetting(nil, []codeableConcept{{Text: text}})
+	if want := strings.Repeat("x", maxSettingLength-1); mode != care.ModeOther || setting != want || !utf8.ValidString(setting) {
+		t.Errorf("modeAndSetting = %s, %q; want other, %q", mode, setting, want)
 	}
 }

@@ -141,18 +141,18 @@ func (m *mapper) loc(list string, r *resource, paths map[string]string) {
 
 // shared returns the paths map made by mk for key, making it once: items
 // mapped alike share one map, so a million contacts do not hold a million.
-// Every map gets "id": "id".
+// A field a map leaves out (such as "id") is located at the element of
+// the same name (see Locate).
 func (m *mapper) shared(key string, mk func() map[string]string) map[string]string {
 	if p, ok := m.paths[key]; ok {
 		return p
 	}
 	p := mk()
-	p["id"] = "id"
 	m.paths[key] = p
 	return p
 }
 
-var nodePaths = map[string]string{"id": "id", "kind": "resourceType", "name": "name", "locality": "address"}
+var nodePaths = map[string]string{"kind": "resourceType", "locality": "address"}
 
 // node adds r as a node. FHIR makes names optional and CareWeb requires
 // one, so a nameless resource is named by its reference.
@@ -347,9 +347,8 @@ func (m *mapper) encounter(r *resource, e *encounter) {
 	if m.voided(r, e.Status, "planned", "cancelled", "entered-in-error") {
 		return
 	}
-	bad := false
 	subj, sst := m.resolve(e.Subject, where{r.at, "subject"}, specSubject)
-	bad = bad || sst == refBad
+	bad := sst == refBad
 	var prof, roleOrg target
 	chosen, primary := -1, false
 	for i, p := range e.Participant {
@@ -422,9 +421,8 @@ func (m *mapper) team(r *resource) teamMembers {
 		return tm
 	}
 	ct := r.body.(*careTeam)
-	tm := teamMembers{ok: true}
 	teamSpan, ok := m.span(ct.Period, where{r.at, "period"})
-	tm.ok = tm.ok && ok
+	tm := teamMembers{ok: ok}
 	for i, p := range ct.Participant {
 		path := fmt.Sprintf("participant[%d]", i)
 		t, st := m.resolve(p.Member, where{r.at, path + ".member"}, specMember)

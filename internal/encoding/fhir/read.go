@@ -32,6 +32,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/careweb/careweb/internal/care"
@@ -78,16 +79,24 @@ func Holds(path string) bool {
 	if !fi.IsDir() {
 		return isFile(path)
 	}
-	ents, err := os.ReadDir(path)
+	files, err := dirFiles(path)
+	return err == nil && len(files) > 0
+}
+
+// dirFiles lists the FHIR files of a directory, in name order: not its
+// subdirectories, nor other files such as a README.
+func dirFiles(dir string) ([]string, error) {
+	ents, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
-		return false
+		return nil, err
 	}
+	var files []string
 	for _, e := range ents {
 		if !e.IsDir() && isFile(e.Name()) {
-			return true
+			files = append(files, filepath.Join(dir, e.Name()))
 		}
 	}
-	return false
+	return files, nil
 }
 
 // PathSources turns paths into sources: a file is read as itself (it must
@@ -97,10 +106,7 @@ func Holds(path string) bool {
 // are reported together in one Invalid error.
 func PathSources(paths []string) ([]Source, error) {
 	var ps care.Problems
-	var srcs []Source
-	add := func(p string) {
-		srcs = append(srcs, Source{Name: p, Open: func() (io.ReadCloser, error) { return os.Open(p) }})
-	}
+	var files []string
 	for _, p := range paths {
 		fi, err := os.Stat(p)
 		switch {
@@ -109,27 +115,24 @@ func PathSources(paths []string) ([]Source, error) {
 		case !fi.IsDir() && !isFile(p):
 			ps.Add(p, "", "not a FHIR file: want a name ending in %s", strings.Join(extensions, ", "))
 		case !fi.IsDir():
-			add(p)
+			files = append(files, p)
 		default:
-			ents, err := os.ReadDir(p)
-			if err != nil {
+			in, err := dirFiles(p)
+			switch {
+			case err != nil:
 				ps.Add(p, "", "cannot read the directory")
-				continue
-			}
-			n := 0
-			for _, e := range ents { // ReadDir sorts by name
-				if !e.IsDir() && isFile(e.Name()) {
-					add(filepath.Join(p, e.Name()))
-					n++
-				}
-			}
-			if n == 0 {
+			case len(in) == 0:
 				ps.Add(p, "", "holds no FHIR file (%s)", strings.Join(extensions, ", "))
 			}
+			files = append(files, in...)
 		}
 	}
 	if err := ps.Err("invalid FHIR import"); err != nil {
 		return nil, err
+	}
+	srcs := make([]Source, len(files))
+	for i, p := range files {
+		srcs[i] = Source{Name: p, Open: func() (io.ReadCloser, error) { return os.Open(p) }}
 	}
 	return srcs, nil
 }
@@ -241,7 +244,7 @@ func (im *Import) Locate(err error) error {
 			continue
 		}
 		l := im.locs[list][idx]
-		path := field
+		path := field // an item field not in paths came from the element of the same name
 		if v, ok := l.paths[field]; ok {
 			path = v
 		}
@@ -263,7 +266,8 @@ func splitBatchField(f string) (list string, idx int, field string, ok bool) {
 	if open <= 0 || end < open {
 		return "", 0, "", false
 	}
-	if _, err := fmt.Sscanf(f[open+1:end], "%d", &idx); err != nil {
+	idx, err := strconv.Atoi(f[open+1 : end])
+	if err != nil || idx < 0 {
 		return "", 0, "", false
 	}
 	return f[:open], idx, strings.TrimPrefix(f[end+1:], "."), true

@@ -49,7 +49,6 @@ type reference struct {
 	Reference  string      `json:"reference"`
 	Type       string      `json:"type"`
 	Identifier *identifier `json:"identifier"`
-	Display    string      `json:"display"`
 }
 
 type humanName struct {

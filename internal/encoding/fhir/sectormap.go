@@ -83,14 +83,6 @@ func ReadSectorMap(name string, r io.Reader) (*SectorMap, error) {
 	return m, nil
 }
 
-// Len is the number of organisations the map names.
-func (m *SectorMap) Len() int {
-	if m == nil {
-		return 0
-	}
-	return len(m.byKey)
-}
-
 // lookup finds an organisation's sector by reference, id, then
 // identifiers.
 func (m *SectorMap) lookup(r *resource) (care.Sector, bool) {

@@ -2,8 +2,8 @@ package fhir_test
 
 import (
 	"context"
+	"maps"
 	"slices"
-	"sort"
 	"strings"
 	"testing"
 
@@ -145,7 +145,7 @@ func checkSynthea(t *testing.T, st care.Store, im *fhir.Import) {
 		"Procedure": 406, "Immunization": 215, "MedicationRequest": 175, "Condition": 156, "DiagnosticReport": 109,
 		"CarePlan": 71, "Organization": 69, "Practitioner": 69, "AllergyIntolerance": 26, "Goal": 26, "Patient": 22,
 		"ImagingStudy": 10, "Bundle": 22}
-	if !mapsEqual(im.Summary.Read, wantRead) {
+	if !maps.Equal(im.Summary.Read, wantRead) {
 		t.Errorf("read %v, want %v", im.Summary.Read, wantRead)
 	}
 	// "69 Practitioner entries" and "69 Organization entries" for 30
@@ -217,7 +217,7 @@ func checkSynthea(t *testing.T, st care.Store, im *fhir.Import) {
 			t.Errorf("%s: last contact %s is after death (%s): the skipped one was imported", f.file, gotLast, f.decease)
 		}
 	}
-	if want := map[care.Mode]int{care.ModeFaceToFace: 694 - noParticipant, care.ModeOther: 55 + 46}; !mapsEqual(modes, want) {
+	if want := map[care.Mode]int{care.ModeFaceToFace: 694 - noParticipant, care.ModeOther: 55 + 46}; !maps.Equal(modes, want) {
 		t.Errorf("modes %v, want %v", modes, want)
 	}
 	// "encounter dates: 1951-01-24 … 2021-02-18".
@@ -385,18 +385,7 @@ func groupSizes(orgPatients map[string]map[string]bool) []int {
 	for _, n := range sizes {
 		out = append(out, n)
 	}
-	sort.Sort(sort.Reverse(sort.IntSlice(out)))
+	slices.Sort(out)
+	slices.Reverse(out)
 	return out
-}
-
-func mapsEqual[K comparable](a, b map[K]int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for k, v := range a {
-		if b[k] != v {
-			return false
-		}
-	}
-	return true
 }
