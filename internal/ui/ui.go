@@ -36,10 +36,9 @@ type file struct {
 	etag        string
 }
 
-// Handler serves the page at "/" and its files under Prefix. Anything
-// else is 404. Files are revalidated on each load (ETag), so a new binary
-// never leaves a browser with a stale mix of modules.
-func Handler() http.Handler {
+// readAssets loads every embedded file once, keyed by its name under
+// Prefix, with its type and ETag worked out up front.
+func readAssets() (map[string]file, error) {
 	files := map[string]file{}
 	err := fs.WalkDir(assets, "assets", func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -60,12 +59,20 @@ func Handler() http.Handler {
 		files[strings.TrimPrefix(p, "assets/")] = file{body: b, contentType: ct, etag: `"` + hex.EncodeToString(sum[:12]) + `"`}
 		return nil
 	})
+	return files, err
+}
+
+// Handler serves the page at "/" and its files under Prefix. Anything
+// else is 404. Files are revalidated on each load (ETag), so a new binary
+// never leaves a browser with a stale mix of modules.
+func Handler() http.Handler {
+	files, err := readAssets()
 	if err != nil {
 		// The files are compiled in: failing to read them is a broken build.
 		panic("ui: embedded assets unreadable: " + err.Error())
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		name := ""
+		name := "" // no file has this name: 404
 		switch {
 		case r.URL.Path == "/":
 			name = "index.html"
@@ -73,7 +80,7 @@ func Handler() http.Handler {
 			name = strings.TrimPrefix(r.URL.Path, Prefix)
 		}
 		f, ok := files[name]
-		if !ok || name == "" {
+		if !ok {
 			http.NotFound(w, r)
 			return
 		}

@@ -2,9 +2,9 @@
 // and explained, move through time. Plain modern JavaScript, no build.
 
 import { gql, plainError } from './api.js';
-import { drawWeb, focusNode } from './draw.js';
-import { SECTORS, orderMembers, sectorOf } from './layout.js';
-import { capitalise, channelWords, facts, longDate, monthName, plural, roleWords, shortName } from './words.js';
+import { drawChurn, drawWeb, focusNode } from './draw.js';
+import { SECTORS, orderMembers, sectorOf, sectorTitle } from './layout.js';
+import { capitalise, channelWords, facts, longDate, monthName, plural, roleWords } from './words.js';
 
 const TOKEN_KEY = 'careweb.token';
 const $ = (id) => document.getElementById(id);
@@ -89,6 +89,18 @@ function setError(msg) {
   e.hidden = !msg;
 }
 
+// fail says in plain words what went wrong, over section (null: none). A
+// token the API no longer accepts signs the viewer out.
+function fail(err, section) {
+  if (err.code === 'UNAUTHENTICATED') {
+    signOut('');
+  } else {
+    show(section);
+    setStatus('');
+  }
+  setError(plainError(err));
+}
+
 // ---- signing in ----
 
 function signIn(token) {
@@ -105,7 +117,7 @@ function signOut(message) {
   $('who').hidden = true;
   $('token').value = '';
   show('sign-in');
-  setStatus(message || 'You have signed out.');
+  setStatus(message ?? 'You have signed out.');
   $('token').focus();
 }
 
@@ -141,14 +153,7 @@ async function render() {
     try {
       state.viewer = await loadViewer();
     } catch (e) {
-      if (e.code === 'UNAUTHENTICATED') {
-        signOut('');
-        setError(plainError(e));
-      } else {
-        show('sign-in');
-        setError(plainError(e));
-        setStatus('');
-      }
+      fail(e, 'sign-in');
       return;
     }
     const v = state.viewer;
@@ -206,21 +211,20 @@ const WEB_QUERY = `query Web($id: ID!, $from: Date!, $to: Date!) {
       from to
       members {
         node { id name ... on Professional { role } }
-        kind organisation { id name sector } sector coordinator contacts linkedMembers
+        kind organisation { id name } sector coordinator contacts linkedMembers
         relationships { type start end role relationship coordinator }
       }
-      links { id from { id kind name } to { id kind name } channel start end }
+      links { id from { id name } to { id name } channel start end }
       coordinators { id name }
-      organisations { id name sector }
     }
-    continuity(from: $from, to: $to) { contacts providers upc usualProvider { id name } nulls { field reason message } }
+    continuity(from: $from, to: $to) { contacts upc usualProvider { id name } }
     fragmentation(from: $from, to: $to) {
       professionals organisations sectors carers networkFragmentation professionalFragmentation
-      carerDependency carerBridgingShare nulls { field reason message }
+      carerDependency carerBridgingShare nulls { field message }
     }
-    handoffs(from: $from, to: $to) { total crossOrganisation crossSector supported unsupported }
-    coordinatorTenure(asOf: $to) { coordinator { id name } since days }
-    staffChurn(from: $from, to: $to, period: MONTH) { joined left periods { from to joined left } }
+    handoffs(from: $from, to: $to) { total unsupported }
+    coordinatorTenure(asOf: $to) { coordinator { id name } since }
+    staffChurn(from: $from, to: $to, period: MONTH) { joined left periods { from joined left } }
   }
 }`;
 
@@ -234,23 +238,19 @@ async function renderWeb(id, date) {
   setStatus('Loading the web…');
   let data;
   try {
-    data = await gql(WEB_QUERY, { id, from, to }, state.token);
-    if (!state.firstMonth.has(id)) {
-      const f = await gql(FIRST_QUERY, { id }, state.token);
+    // The first contact (where the slider starts) is asked for once per
+    // person, alongside the web.
+    const [d, f] = await Promise.all([
+      gql(WEB_QUERY, { id, from, to }, state.token),
+      state.firstMonth.has(id) ? null : gql(FIRST_QUERY, { id }, state.token),
+    ]);
+    data = d;
+    if (f) {
       const at = f.person.contacts.nodes[0] && f.person.contacts.nodes[0].at.slice(0, 10);
       state.firstMonth.set(id, at ? monthIndex(at) : monthIndex(today) - 24);
     }
   } catch (e) {
-    if (seq !== state.seq) return;
-    if (e.code === 'UNAUTHENTICATED') {
-      signOut('');
-      setError(plainError(e));
-      return;
-    }
-    show('web');
-    $('web').hidden = true;
-    setStatus('');
-    setError(plainError(e));
+    if (seq === state.seq) fail(e, null);
     return;
   }
   if (seq !== state.seq) return;
@@ -264,12 +264,12 @@ async function renderWeb(id, date) {
   setWhen(view, today);
   renderSummary(view);
   renderDrawing(view);
+  renderLegend(view);
   renderList(view);
   const web = $('web');
   web.dataset.person = view.person.id;
   web.dataset.from = from;
   web.dataset.to = to;
-  web.dataset.members = String(view.members.length);
   setStatus(`Showing ${view.person.name}'s web for the 12 months to ${longDate(to)}: ${plural(view.members.length, 'person', 'people')}.`);
 }
 
@@ -280,49 +280,50 @@ function buildView(p, from, to) {
   const members = w.members.map((m) => {
     const isCarer = m.kind === 'CARER';
     const rel = m.relationships.find((r) => r.type === 'CARES_FOR');
-    const coordSpans = m.relationships.filter((r) => r.coordinator);
-    const roleText = isCarer ? (rel && rel.relationship) || 'carer' : roleWords(m.node.role);
+    const relationship = rel && rel.relationship;
+    const roleText = isCarer ? relationship || 'carer' : roleWords(m.node.role);
     return {
       id: m.node.id,
       name: m.node.name,
       kind: m.kind,
-      role: m.node.role,
       roleText,
       organisation: m.organisation,
       sector: isCarer ? 'CARER' : (m.sector || 'UNKNOWN'),
       coordinator: m.coordinator,
-      coordSpans,
       contacts: m.contacts,
       linkedMembers: m.linkedMembers,
       relationships: m.relationships,
       unlinked: !isCarer && m.linkedMembers === 0,
       label: isCarer ? m.node.name : `${m.node.name}, ${roleText}`,
-      detail: isCarer ? (rel && rel.relationship) || 'family carer' : (m.organisation ? m.organisation.name : 'Organisation not recorded'),
+      detail: isCarer ? relationship || 'family carer' : (m.organisation ? m.organisation.name : 'Organisation not recorded'),
     };
   });
   const ordered = orderMembers(members);
   ordered.forEach((m, i) => { m.no = i + 1; });
   const byId = new Map(ordered.map((m) => [m.id, m]));
+  const byOrg = new Map();
+  for (const m of ordered) {
+    if (m.organisation) byOrg.set(m.organisation.id, [...(byOrg.get(m.organisation.id) || []), m]);
+  }
 
+  // direct: each member's links to other members, for the words.
+  // neighbours: whom focusing a member highlights, which also takes in
+  // the colleagues of organisations linked to the member's own.
+  const direct = new Map(ordered.map((m) => [m.id, []]));
   const neighbours = new Map(ordered.map((m) => [m.id, new Set()]));
+  const join = (a, b) => { neighbours.get(a.id).add(b.id); neighbours.get(b.id).add(a.id); };
   const orgLinks = [];
   for (const l of w.links) {
     l.channelWords = channelWords(l.channel);
-    if (byId.has(l.from.id) && byId.has(l.to.id)) {
-      neighbours.get(l.from.id).add(l.to.id);
-      neighbours.get(l.to.id).add(l.from.id);
+    const a = byId.get(l.from.id);
+    const b = byId.get(l.to.id);
+    if (a && b) {
+      join(a, b);
+      direct.get(a.id).push({ other: b, l });
+      direct.get(b.id).push({ other: a, l });
     } else {
       orgLinks.push(l);
-      const inA = ordered.filter((m) => m.organisation && m.organisation.id === l.from.id);
-      const inB = ordered.filter((m) => m.organisation && m.organisation.id === l.to.id);
-      for (const a of inA) for (const b of inB) { neighbours.get(a.id).add(b.id); neighbours.get(b.id).add(a.id); }
-    }
-  }
-  const direct = new Map(ordered.map((m) => [m.id, []]));
-  for (const l of w.links) {
-    if (byId.has(l.from.id) && byId.has(l.to.id)) {
-      direct.get(l.from.id).push({ other: byId.get(l.to.id), l });
-      direct.get(l.to.id).push({ other: byId.get(l.from.id), l });
+      for (const x of byOrg.get(l.from.id) || []) for (const y of byOrg.get(l.to.id) || []) join(x, y);
     }
   }
 
@@ -339,7 +340,6 @@ function buildView(p, from, to) {
 
   const view = {
     person: { id: p.id, name: p.name },
-    personName: p.name,
     from, to,
     members: ordered,
     links: w.links,
@@ -347,7 +347,6 @@ function buildView(p, from, to) {
     direct,
     neighbours,
     coordinators: w.coordinators,
-    organisations: w.organisations,
     continuity: p.continuity,
     fragmentation: p.fragmentation,
     handoffs: p.handoffs,
@@ -389,35 +388,13 @@ function renderChurn(view) {
     box.replaceChildren();
     return;
   }
-  const NS = 'http://www.w3.org/2000/svg';
-  const max = Math.max(1, ...periods.map((p) => Math.max(p.joined, p.left)));
-  const bw = 28;
-  const H = 44;
-  const svg = document.createElementNS(NS, 'svg');
-  svg.setAttribute('viewBox', `0 0 ${periods.length * bw + 4} ${2 * H + 28}`);
-  svg.setAttribute('class', 'churn-chart');
-  svg.setAttribute('aria-hidden', 'true');
-  const add = (name, attrs, txt) => {
-    const e = document.createElementNS(NS, name);
-    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, String(v));
-    if (txt !== undefined) e.textContent = txt;
-    svg.appendChild(e);
-    return e;
-  };
-  add('line', { x1: 0, x2: periods.length * bw + 4, y1: H, y2: H, class: 'axis' });
-  periods.forEach((p, i) => {
-    const x = 2 + i * bw;
-    if (p.joined) add('rect', { x: x + 4, y: H - (p.joined / max) * (H - 4), width: bw - 8, height: (p.joined / max) * (H - 4), class: 'joined' });
-    if (p.left) add('rect', { x: x + 4, y: H, width: bw - 8, height: (p.left / max) * (H - 4), class: 'left' });
-    add('text', { x: x + bw / 2, y: 2 * H + 22, 'text-anchor': 'middle', class: 'tick' }, monthName(p.from).slice(0, 3));
-  });
   const table = h('table', { class: 'churn-table' },
     h('caption', {}, 'Professionals joining and leaving, month by month'),
     h('thead', {}, h('tr', {}, h('th', { scope: 'col' }, 'Month'), h('th', { scope: 'col' }, 'Joined'), h('th', { scope: 'col' }, 'Left'))),
     h('tbody', {}, periods.map((p) => h('tr', {}, h('th', { scope: 'row' }, monthName(p.from)), h('td', {}, String(p.joined)), h('td', {}, String(p.left))))));
   box.replaceChildren(
     h('p', { class: 'churn-key', 'aria-hidden': 'true' }, h('span', { class: 'key joined' }), ' joined ', h('span', { class: 'key left' }), ' left, by month'),
-    svg,
+    drawChurn(periods, (p) => monthName(p.from).slice(0, 3)),
     h('details', {}, h('summary', {}, 'Month by month, as a table'), table),
   );
 }
@@ -426,8 +403,7 @@ function compactWanted() {
   return $('figure').clientWidth < 720 && !window.matchMedia('print').matches;
 }
 
-function renderDrawing(view) {
-  const compact = compactWanted();
+function renderDrawing(view, compact = compactWanted()) {
   drawWeb($('figure'), view, {
     compact,
     onFocusMember: (id) => {
@@ -436,7 +412,6 @@ function renderDrawing(view) {
     },
   });
   $('figure').dataset.layout = compact ? 'compact' : 'wide';
-  renderLegend(view);
 }
 
 function renderLegend(view) {
@@ -445,7 +420,7 @@ function renderLegend(view) {
   items.push(h('li', {}, h('span', { class: 'swatch carer', 'aria-hidden': 'true' }), 'Family carer'));
   for (const s of SECTORS) {
     if (!present.has(s.key)) continue;
-    items.push(h('li', {}, h('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), s.group === s.name || s.group === 'Other' ? s.name : `${s.group}: ${s.name}`));
+    items.push(h('li', {}, h('span', { class: `swatch ${s.cls}`, 'aria-hidden': 'true' }), sectorTitle(s)));
   }
   items.push(h('li', {}, h('span', { class: 'swatch line', 'aria-hidden': 'true' }), 'Linked: they talk to each other (shared record, meeting, liaison)'));
   items.push(h('li', {}, h('span', { class: 'swatch line carer-line', 'aria-hidden': 'true' }), 'A family carer is in touch with them'));
@@ -462,6 +437,12 @@ function spanWords(r) {
   return '';
 }
 
+// thenSpan is ", <span words>" to follow a phrase, or nothing.
+function thenSpan(r) {
+  const w = spanWords(r);
+  return w ? `, ${w}` : '';
+}
+
 function renderList(view) {
   $('members-caption').textContent = `${view.person.name}'s web: ${plural(view.members.length, 'person', 'people')} in the 12 months to ${longDate(view.to)}, numbered as in the drawing.`;
   const groups = [];
@@ -469,14 +450,14 @@ function renderList(view) {
   if (carers.length) groups.push({ title: 'Family carers', members: carers });
   for (const s of SECTORS) {
     const ms = view.members.filter((m) => m.kind !== 'CARER' && m.sector === s.key);
-    if (ms.length) groups.push({ title: s.group === s.name || s.group === 'Other' ? s.name : `${s.group}: ${s.name}`, members: ms, cls: s.cls });
+    if (ms.length) groups.push({ title: sectorTitle(s), members: ms, cls: s.cls });
   }
   const bodies = groups.map((g) => h('tbody', { role: 'rowgroup' },
     h('tr', { class: 'group', role: 'row' }, h('th', { scope: 'rowgroup', colspan: '5', role: 'rowheader' }, h('span', { class: `swatch ${g.cls || 'carer'}`, 'aria-hidden': 'true' }), g.title)),
     g.members.map((m) => {
       const notes = [];
       if (m.coordinator) {
-        for (const r of m.coordSpans) notes.push(h('span', { class: 'badge coordinator' }, `★ Named coordinator${spanWords(r) ? `, ${spanWords(r)}` : ''}`));
+        for (const r of m.relationships.filter((x) => x.coordinator)) notes.push(h('span', { class: 'badge coordinator' }, `★ Named coordinator${thenSpan(r)}`));
       }
       if (m.unlinked) notes.push(h('span', { class: 'badge unlinked' }, 'Not linked to anyone else in the web'));
       const inv = m.relationships.find((r) => r.type === 'INVOLVED_IN' || r.type === 'CARES_FOR');
@@ -489,7 +470,7 @@ function renderList(view) {
           h('span', { class: 'role' }, capitalise(m.roleText) + (inv && inv.role ? ` — ${inv.role}` : '')),
           when ? h('span', { class: 'period' }, capitalise(when)) : null,
           notes),
-        h('td', { class: 'org', role: 'cell' }, m.kind === 'CARER' ? 'Family carer' : h('span', {}, m.organisation ? m.organisation.name : 'Not recorded', h('br'), h('span', { class: `sector-name ${sectorOf(m.sector).cls}` }, sectorOf(m.sector).name))),
+        h('td', { class: 'org', role: 'cell' }, m.kind === 'CARER' ? 'Family carer' : orgCell(m)),
         h('td', { class: 'num', role: 'cell' }, String(m.contacts)),
         h('td', { class: 'talks', role: 'cell' }, talks.length ? talks.map((x) => `${x.other.name} (${x.l.channelWords})`).join('; ') : '—'));
     })));
@@ -499,8 +480,13 @@ function renderList(view) {
 
   const ol = $('org-links');
   ol.replaceChildren(...(view.orgLinks.length
-    ? view.orgLinks.map((l) => h('li', {}, `${l.from.name} and ${l.to.name}: ${l.channelWords}${spanWords(l) ? `, ${spanWords(l)}` : ''}.`))
+    ? view.orgLinks.map((l) => h('li', {}, `${l.from.name} and ${l.to.name}: ${l.channelWords}${thenSpan(l)}.`))
     : [h('li', {}, 'None recorded in this time.')]));
+}
+
+function orgCell(m) {
+  const s = sectorOf(m.sector);
+  return h('span', {}, m.organisation ? m.organisation.name : 'Not recorded', h('br'), h('span', { class: `sector-name ${s.cls}` }, s.name));
 }
 
 function showInDrawing(id) {
@@ -566,16 +552,15 @@ function init() {
     sliderTimer = setTimeout(() => navigateDate(date), 250);
   });
   window.addEventListener('hashchange', () => render());
-  // Redraw when the box changes between phone and wide layouts, and in
-  // the wide layout for printing.
-  let lastCompact = null;
+  // Redraw when the box changes between phone and wide layouts (the
+  // figure's data-layout says which is drawn), and in the wide layout for
+  // printing.
   new ResizeObserver(() => {
     if (!state.current || $('web').hidden) return;
-    const c = compactWanted();
-    if (c !== lastCompact) { lastCompact = c; renderDrawing(state.current); }
+    if (compactWanted() !== ($('figure').dataset.layout === 'compact')) renderDrawing(state.current);
   }).observe($('figure'));
-  window.addEventListener('beforeprint', () => { if (state.current) { lastCompact = false; drawWeb($('figure'), state.current, { compact: false }); } });
-  window.addEventListener('afterprint', () => { if (state.current) { lastCompact = null; renderDrawing(state.current); } });
+  window.addEventListener('beforeprint', () => { if (state.current) renderDrawing(state.current, false); });
+  window.addEventListener('afterprint', () => { if (state.current) renderDrawing(state.current); });
   $('web-title').setAttribute('tabindex', '-1');
   $('choose-title').setAttribute('tabindex', '-1');
   render();

@@ -1,7 +1,7 @@
 // Draws a laid-out web as SVG: the person at the centre, carers close,
 // professionals on a ring grouped by sector, LINKED_TO lines, the named
 // coordinator's star and a dashed ring round professionals nobody else in
-// the web is linked to. Colours come from style.css classes only (so the
+// the web is linked to; and the bars of staff joining and leaving. Colours come from style.css classes only (so the
 // contrast test reads them there, and print can change them).
 
 import { SIZE, arcPath, curve, layoutWeb, sectorOf } from './layout.js';
@@ -23,10 +23,9 @@ function text(parent, attrs, content) {
   return t;
 }
 
-let canvas;
+let ctx;
 function measure(s, font) {
-  canvas = canvas || document.createElement('canvas');
-  const ctx = canvas.getContext('2d');
+  ctx = ctx || document.createElement('canvas').getContext('2d');
   ctx.font = font;
   return ctx.measureText(s).width;
 }
@@ -45,6 +44,7 @@ function fit(s, font, w) {
 
 const NAME_FONT = '600 14px system-ui, sans-serif';
 const ORG_FONT = '13px system-ui, sans-serif';
+const PERSON_FONT = '700 15px system-ui, sans-serif';
 
 function star(cx, cy, r) {
   const pts = [];
@@ -142,14 +142,16 @@ export function drawWeb(container, view, { compact, onFocusMember }) {
   // The person at the centre.
   const person = el('g', { class: 'person', 'aria-hidden': 'true' }, svg);
   el('circle', { cx: 0, cy: 0, r: SIZE.personR }, person);
-  const parts = view.personName.split(' ');
-  const first = parts.length > 1 ? parts.slice(0, Math.ceil(parts.length / 2)).join(' ') : view.personName;
-  const rest = parts.length > 1 ? parts.slice(Math.ceil(parts.length / 2)).join(' ') : '';
-  text(person, { x: 0, y: rest ? -2 : 5, 'text-anchor': 'middle', class: 'person-name' }, fit(first, '700 15px system-ui, sans-serif', 2 * SIZE.personR - 8));
-  if (rest) text(person, { x: 0, y: 15, 'text-anchor': 'middle', class: 'person-name' }, fit(rest, '700 15px system-ui, sans-serif', 2 * SIZE.personR - 8));
+  // The name on two lines when it has more than one word.
+  const parts = view.person.name.split(' ');
+  const half = Math.ceil(parts.length / 2);
+  const first = parts.slice(0, half).join(' ');
+  const rest = parts.slice(half).join(' ');
+  text(person, { x: 0, y: rest ? -2 : 5, 'text-anchor': 'middle', class: 'person-name' }, fit(first, PERSON_FONT, 2 * SIZE.personR - 8));
+  if (rest) text(person, { x: 0, y: 15, 'text-anchor': 'middle', class: 'person-name' }, fit(rest, PERSON_FONT, 2 * SIZE.personR - 8));
 
   // Members: focusable, one tab stop for the whole ring (arrow keys move).
-  const list = el('g', { class: 'nodes', role: 'list', 'aria-label': `Members of ${view.personName}'s web, in drawing order` }, svg);
+  const list = el('g', { class: 'nodes', role: 'list', 'aria-label': `Members of ${view.person.name}'s web, in drawing order` }, svg);
   const order = [...layout.nodes].sort((p, q) => p.m.no - q.m.no);
   order.forEach((n, i) => {
     const m = n.m;
@@ -168,9 +170,10 @@ export function drawWeb(container, view, { compact, onFocusMember }) {
     text(g, { y: 4.5, 'text-anchor': 'middle', class: 'no' }, String(m.no));
     if (m.coordinator) el('polygon', { points: star(SIZE.nodeR, -SIZE.nodeR, 8), class: 'star' }, g);
     if (n.ring === 'carer') {
-      const below = n.label.y > n.y;
-      text(g, { y: (below ? SIZE.nodeR + 16 : -SIZE.nodeR - 25).toFixed(1), 'text-anchor': 'middle', class: 'carer-name' }, fit(m.name, NAME_FONT, SIZE.carerLabel));
-      text(g, { y: (below ? SIZE.nodeR + 34 : -SIZE.nodeR - 7).toFixed(1), 'text-anchor': 'middle', class: 'carer-rel' }, fit(m.detail, ORG_FONT, SIZE.carerLabel));
+      // Where layoutWeb put the label, in the node's own coordinates.
+      const dy = n.label.y - n.y;
+      text(g, { y: dy.toFixed(1), 'text-anchor': 'middle', class: 'carer-name' }, fit(m.name, NAME_FONT, SIZE.carerLabel));
+      text(g, { y: (dy + SIZE.labelLine + 2).toFixed(1), 'text-anchor': 'middle', class: 'carer-rel' }, fit(m.detail, ORG_FONT, SIZE.carerLabel));
     }
     g.addEventListener('focus', () => highlight(svg, m.id, view));
     g.addEventListener('blur', () => highlight(svg, null, view));
@@ -199,6 +202,25 @@ export function drawWeb(container, view, { compact, onFocusMember }) {
     g.addEventListener('click', () => focusNode(svg, m.id));
   });
   container.replaceChildren(svg);
+  return svg;
+}
+
+// drawChurn draws joins (up) and leaves (down) per period as bars, each
+// period labelled by tick(period). The page puts the same figures in a
+// table, so the chart is hidden from screen readers.
+export function drawChurn(periods, tick) {
+  const max = Math.max(1, ...periods.map((p) => Math.max(p.joined, p.left)));
+  const bw = 28;
+  const H = 44;
+  const width = periods.length * bw + 4;
+  const svg = el('svg', { viewBox: `0 0 ${width} ${2 * H + 28}`, class: 'churn-chart', 'aria-hidden': 'true' });
+  el('line', { x1: 0, x2: width, y1: H, y2: H, class: 'axis' }, svg);
+  periods.forEach((p, i) => {
+    const x = 2 + i * bw;
+    if (p.joined) el('rect', { x: x + 4, y: H - (p.joined / max) * (H - 4), width: bw - 8, height: (p.joined / max) * (H - 4), class: 'joined' }, svg);
+    if (p.left) el('rect', { x: x + 4, y: H, width: bw - 8, height: (p.left / max) * (H - 4), class: 'left' }, svg);
+    text(svg, { x: x + bw / 2, y: 2 * H + 22, 'text-anchor': 'middle', class: 'tick' }, tick(p));
+  });
   return svg;
 }
 

@@ -35,6 +35,12 @@ export function sectorOf(key) {
   return SECTORS.find((s) => s.key === (key || 'UNKNOWN')) || SECTORS[SECTORS.length - 1];
 }
 
+// sectorTitle names a sector in the key and the list: with its group
+// when the group says more ("Health: Mental health").
+export function sectorTitle(s) {
+  return s.group === s.name || s.group === 'Other' ? s.name : `${s.group}: ${s.name}`;
+}
+
 // Sizes in SVG user units (the drawing scales to its box; these are the
 // sizes at 100%).
 export const SIZE = {
@@ -114,12 +120,11 @@ export function layoutWeb(members, { compact, measure }) {
     ? carers.map((_, i) => -Math.PI / 2 + (i - (carers.length - 1) / 2) * ((2 * Math.PI) / 3))
     : carers.map((_, i) => -Math.PI / 2 + (i * 2 * Math.PI) / carers.length);
 
-  const cx = 0;
-  const cy = 0;
+  // The person is at the origin.
   const nodes = [];
   carers.forEach((m, i) => {
     const a = carerAngles[i];
-    nodes.push({ m, x: cx + rc * Math.cos(a), y: cy + rc * Math.sin(a), angle: a, ring: 'carer' });
+    nodes.push({ m, x: rc * Math.cos(a), y: rc * Math.sin(a), angle: a, ring: 'carer' });
   });
 
   const sectors = [];
@@ -130,9 +135,9 @@ export function layoutWeb(members, { compact, measure }) {
     const per = (a1 - a0) / g.members.length;
     g.members.forEach((m, i) => {
       const a = a0 + (i + 0.5) * per;
-      nodes.push({ m, x: cx + R * Math.cos(a), y: cy + R * Math.sin(a), angle: a, ring: 'pro' });
+      nodes.push({ m, x: R * Math.cos(a), y: R * Math.sin(a), angle: a, ring: 'pro' });
     });
-    sectors.push({ sector: g.sector, a0, a1, label: g.label, labelWidth: g.labelWidth, count: g.members.length });
+    sectors.push({ sector: g.sector, a0, a1, label: g.label });
     at = a1 + step;
   }
 
@@ -144,13 +149,13 @@ export function layoutWeb(members, { compact, measure }) {
   let halfW = R + SIZE.sectorBand / 2 + SIZE.margin;
   if (!compact) {
     const colX = R + SIZE.columnGap;
+    const elbowR = R + SIZE.sectorBand / 2 + 6;
     for (const side of [-1, 1]) {
       const mine = nodes.filter((n) => n.ring === 'pro' && (side > 0 ? n.x > 0.5 || (Math.abs(n.x) <= 0.5 && n.y < 0) : n.x < -0.5 || (Math.abs(n.x) <= 0.5 && n.y >= 0)));
       const ys = spread(mine.map((n) => n.y - labelH / 2 + SIZE.labelGap / 2), labelH);
       mine.forEach((n, i) => {
-        n.label = { side, x: side * colX, y: ys[i] + SIZE.labelLine - 3, anchor: side > 0 ? 'start' : 'end' };
+        n.label = { x: side * colX, y: ys[i] + SIZE.labelLine - 3, anchor: side > 0 ? 'start' : 'end' };
         // The leader runs out from the node, then across to the label.
-        const elbowR = R + SIZE.sectorBand / 2 + 6;
         n.leader = [
           [n.x + (SIZE.nodeR + 2) * Math.cos(n.angle), n.y + (SIZE.nodeR + 2) * Math.sin(n.angle)],
           [elbowR * Math.cos(n.angle), elbowR * Math.sin(n.angle)],
@@ -170,7 +175,7 @@ export function layoutWeb(members, { compact, measure }) {
   const top = minY - SIZE.margin;
   const bottom = maxY + SIZE.margin;
   return {
-    R, rc, cx, cy, nodes, sectors, compact: !!compact,
+    R, nodes, sectors,
     viewBox: [-halfW, top, 2 * halfW, bottom - top],
   };
 }
