@@ -15,6 +15,34 @@ mkdir -p test-artifacts
 
 say() { printf '\n==> %s\n' "$*"; }
 
+# optional WHAT TESTS CMD...: runs CMD, which installs WHAT; if it fails,
+# TESTS are skipped, loudly, except under CI=true, where that is a failure.
+optional() {
+  local what=$1 tests=$2
+  shift 2
+  "$@" && return
+  if [ "${CI:-}" = "true" ]; then
+    echo "FAIL: $what could not be installed and CI=true: $tests must run in CI." >&2
+    exit 1
+  fi
+  echo "!!! $what unavailable: $tests will be SKIPPED !!!" >&2
+}
+
+# fuzz NAME PKG: a brief (10s) run of the fuzz test NAME in PKG, its output
+# in test-artifacts/; a failing input is saved under PKG/testdata/fuzz/.
+fuzz() {
+  local name=$1 pkg=$2 log
+  log=test-artifacts/fuzz-$(tr '[:upper:]' '[:lower:]' <<<"${name#Fuzz}").log
+  say "fuzz: $name in $pkg (10s)"
+  if go test -run '^$' -fuzz "^$name\$" -fuzztime 10s "$pkg" > "$log" 2>&1; then
+    tail -n 3 "$log"
+  else
+    cat "$log"
+    echo "FAIL: $name found a failing input (saved under ${pkg#./}/testdata/fuzz/)" >&2
+    rc=1
+  fi
+}
+
 say "formatting and vet"
 unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './vendor/*'))
 if [ -n "$unformatted" ]; then
@@ -54,26 +82,14 @@ else
 fi
 
 say "cross-check dependencies (NetworkX, igraph from Debian)"
-if ! ./scripts/crosscheck/ensure-deps.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "FAIL: python3-networkx could not be installed and CI=true: the cross-check must run in CI." >&2
-    exit 1
-  fi
-  echo "!!! NetworkX unavailable: the network cross-check will be SKIPPED !!!" >&2
-fi
+optional "python3-networkx" "the network cross-check" ./scripts/crosscheck/ensure-deps.sh
 
 say "browser for the carer page (Debian chromium)"
 # The page at / (internal/ui) is tested in a real headless Chromium by
 # cmd/careweb/browser_test.go (TestCarerPageInBrowser), which runs in the
 # go test below and leaves screenshots in test-artifacts/. Under CI=true a
 # missing browser is a failure, never a skip.
-if ! ./scripts/ensure-chromium.sh; then
-  if [ "${CI:-}" = "true" ]; then
-    echo "FAIL: chromium could not be installed and CI=true: the browser test must run in CI." >&2
-    exit 1
-  fi
-  echo "!!! chromium unavailable: the browser test will be SKIPPED !!!" >&2
-fi
+optional "chromium" "the browser test" ./scripts/ensure-chromium.sh
 
 say "go test -race (all packages)"
 # -v so that each package's passes, skips and the suites' own lines are
@@ -100,26 +116,12 @@ grep -hE '^\s*(CONTRACT|neo4j_test|embedded_test).*(store|suite)' test-artifacts
 # --- #5 bearer tokens: a brief fuzz of the local token verifier (FuzzVerify:
 # no panic, no token accepted that its key did not sign). Longer locally:
 #   go test -run '^$' -fuzz '^FuzzVerify$' -fuzztime 5m ./internal/auth
-say "fuzz: bearer token verifier (FuzzVerify, 10s)"
-if go test -run '^$' -fuzz '^FuzzVerify$' -fuzztime 10s ./internal/auth > test-artifacts/fuzz-verify.log 2>&1; then
-  tail -n 3 test-artifacts/fuzz-verify.log
-else
-  cat test-artifacts/fuzz-verify.log
-  echo "FAIL: FuzzVerify found a failing input (saved under internal/auth/testdata/fuzz/)" >&2
-  rc=1
-fi
+fuzz FuzzVerify ./internal/auth
 # The GraphQL entry point, wired as serve wires it (FuzzGraphQL: any body,
 # signed in or not, gets a JSON answer with coded errors; no panic, no
 # INTERNAL, no 5xx). Longer locally:
 #   go test -run '^$' -fuzz '^FuzzGraphQL$' -fuzztime 5m ./cmd/careweb
-say "fuzz: GraphQL entry point (FuzzGraphQL, 10s)"
-if go test -run '^$' -fuzz '^FuzzGraphQL$' -fuzztime 10s ./cmd/careweb > test-artifacts/fuzz-graphql.log 2>&1; then
-  tail -n 3 test-artifacts/fuzz-graphql.log
-else
-  cat test-artifacts/fuzz-graphql.log
-  echo "FAIL: FuzzGraphQL found a failing input (saved under cmd/careweb/testdata/fuzz/)" >&2
-  rc=1
-fi
+fuzz FuzzGraphQL ./cmd/careweb
 # --- end #5 fuzz
 
 echo

@@ -79,9 +79,7 @@ func (fx auditFixture) token(t *testing.T, role care.Access) string {
 
 func runAuditCmd(t *testing.T, getenv env, args ...string) (string, string, error) {
 	t.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), append([]string{"audit"}, args...), getenv, nil, &out, &errb)
-	return out.String(), errb.String(), err
+	return runEnv(t, getenv, append([]string{"audit"}, args...)...)
 }
 
 func TestAuditListsWhoReachedAPerson(t *testing.T) {

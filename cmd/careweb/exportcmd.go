@@ -158,16 +158,14 @@ func exportCSV(ctx context.Context, st care.Streamer, w care.Window, dir string,
 }
 
 // pseudonymKey loads the pseudonym key: the named file, else pseudonym.key
-// in the embedded store's data directory, created when missing. With Neo4j
-// there is no data directory, and a key made up on the spot would give
-// pseudonyms that link to no other export, so the file must be named.
+// in the embedded store's data directory (the service's key), created when
+// missing. With Neo4j there is no data directory, and a key made up on the
+// spot would give pseudonyms that link to no other export, so the file
+// must be named.
 func pseudonymKey(sf storeFlags, keyFile string, stderr io.Writer) (*pseudonym.Keyed, error) {
-	path := keyFile
-	if path == "" {
-		if sf.neo4jURI != "" {
-			return nil, usageError{"--pseudonymise with Neo4j needs --pseudonym-key-file (or CAREWEB_PSEUDONYM_KEY_FILE): the same key must make every export"}
-		}
-		path = filepath.Join(sf.data, "pseudonym.key")
+	path, err := dataFile("--pseudonym-key-file", keyFile, PseudonymKeyFileName, sf)
+	if err != nil {
+		return nil, err
 	}
 	_, statErr := os.Stat(path)
 	key, err := keys.LoadOrCreate(path)

@@ -22,7 +22,6 @@ import (
 	"github.com/careweb/careweb/internal/keys"
 	"github.com/careweb/careweb/internal/pseudonym"
 	"github.com/careweb/careweb/internal/store/embedded"
-	"github.com/careweb/careweb/internal/store/neo4j/neo4jtest"
 )
 
 func TestExportImportRoundTrip(t *testing.T) {
@@ -87,7 +86,7 @@ func TestExportCommandUsage(t *testing.T) {
 		{"bad as-of", []string{"--format", "json", "--out", "x", "--as-of", "yesterday"}, "--as-of"},
 		{"from after to", []string{"--out", "x", "--from", "2025-02-03", "--to", "2025-02-01"}, "is after"},
 		// Checked before any connection is tried: the port is closed.
-		{"neo4j without a key file", []string{"--format", "graphml", "--out", "x", "--pseudonymise", "--neo4j-uri", "bolt://127.0.0.1:1"}, "needs --pseudonym-key-file"},
+		{"neo4j without a key file", []string{"--format", "graphml", "--out", "x", "--pseudonymise", "--neo4j-uri", "bolt://127.0.0.1:1"}, "--pseudonym-key-file is required"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -694,13 +693,7 @@ func sameAsDocument(t *testing.T, nx nxFile, path string) {
 // one key file: every format must come out byte for byte the same, so an
 // export does not depend on where the data is kept.
 func TestExportSameOnBothStores(t *testing.T) {
-	cfg := neo4jtest.Require(t)
-	dir := demoDir(t, 30)
-	nst := neo4jtest.Open(t)
-	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: 30}, demoBatchSize("neo4j")); err != nil {
-		t.Fatal(err)
-	}
-	neo4jEnv := envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})
+	dir, neo4jEnv := demoOnBothStores(t, 30)
 	key := filepath.Join(t.TempDir(), "pseudonym.key")
 	for _, tc := range []struct {
 		name, format string

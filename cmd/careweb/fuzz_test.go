@@ -32,10 +32,10 @@ func FuzzGraphQL(f *testing.F) {
 	if _, err := st.Apply(context.Background(), demo.Showcase()); err != nil {
 		f.Fatal(err)
 	}
-	sec, _ := testSecurity(f)
+	keys := f.TempDir()
 	reg := newRegistry()
-	h := newHandler(storemetrics.Wrap(st, reg, "embedded"), reg, zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}, sec)
-	carer := tokenForSecurity(f, sec, care.AccessCarer, demo.ShowcaseMargaret)
+	h := newHandler(storemetrics.Wrap(st, reg, "embedded"), reg, zerolog.Nop(), apiFlags{limits: server.DefaultGraphQLLimits()}, testSecurityIn(f, keys))
+	carer := tokenFor(f, keys, care.AccessCarer, demo.ShowcaseMargaret)
 
 	for _, seed := range []string{
 		`{"query":"{ person(id: \"p-arthur\") { web { members { node { id } } } } }"}`,

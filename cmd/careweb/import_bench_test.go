@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/debug"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -63,27 +64,10 @@ func BenchmarkImport(b *testing.B) {
 			benchImport(b, n, carecsv.Files, dir, func(*testing.B) (carecsv.Target, func()) { return discard{st}, func() {} })
 		})
 		b.Run("contacts", func(b *testing.B) {
-			// The rest of the population is written once, a batch per
-			// transaction (a stream of them, one transaction, is slow in
-			// the embedded store while its relationship writes grow
-			// quadratically: docs/performance.md); each round starts from
-			// a copy of that store.
-			base := b.TempDir()
-			st, err := embedded.Open(base, embedded.Options{})
-			if err != nil {
-				b.Fatal(err)
-			}
-			err = demo.Generate(demo.Config{Seed: 1, People: people}, 20_000, func(batch care.Batch) error {
-				batch.Contacts = nil
-				_, err := st.Apply(context.Background(), batch)
-				return err
-			})
-			if cerr := st.Close(); err == nil {
-				err = cerr
-			}
-			if err != nil {
-				b.Fatal(err)
-			}
+			// The rest of the population is written once; each round
+			// starts from a copy of that store, so that only the contacts
+			// are timed.
+			base := demoDirOf(b, people, func(batch *care.Batch) { batch.Contacts = nil })
 			benchImport(b, n, []string{carecsv.ContactsFile}, dir, func(b *testing.B) (carecsv.Target, func()) {
 				to := b.TempDir()
 				copyDir(b, base, to)
@@ -216,7 +200,7 @@ func benchImport(b *testing.B, n carecsv.Counts, files []string, dir string, ope
 	}
 	secs := total.Seconds()
 	b.ReportMetric(float64(b.N*rows)/secs, "rows/s")
-	if contains(files, carecsv.ContactsFile) {
+	if slices.Contains(files, carecsv.ContactsFile) {
 		b.ReportMetric(float64(b.N*n.Contacts)/secs, "contacts/s")
 	}
 	// The passes overlap (carecsv.Load): check-s is the check pass, with
@@ -229,15 +213,6 @@ func benchImport(b *testing.B, n carecsv.Counts, files []string, dir string, ope
 		b.ReportMetric(float64(rss)/(1<<20), "peak-rss-MiB")
 	}
 	b.ReportMetric(float64(runtime.GOMAXPROCS(0)), "cores")
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // sampler watches an import: the heap in use, every 5 ms, and when the

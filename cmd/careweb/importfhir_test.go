@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/careweb/careweb/internal/encoding/carecsv"
 )
 
 const fhirFixtures = "../../internal/encoding/fhir/testdata"
@@ -13,17 +15,10 @@ const fhirFixtures = "../../internal/encoding/fhir/testdata"
 // exportAll exports the store in data as CSV and returns the files joined.
 func exportAll(t *testing.T, data string) string {
 	t.Helper()
-	out := t.TempDir()
-	if _, stderr, err := runCmd(t, "export", "--data", data, "--format", "csv", "--out", out); err != nil {
-		t.Fatalf("%v\n%s", err, stderr)
-	}
+	files := exportDir(t, data)
 	var b strings.Builder
-	for _, name := range []string{"nodes.csv", "relationships.csv", "contacts.csv", "referrals.csv"} {
-		f, err := os.ReadFile(filepath.Join(out, name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b.Write(f)
+	for _, name := range carecsv.Files {
+		b.WriteString(files[name])
 	}
 	return b.String()
 }
@@ -57,8 +52,9 @@ func TestImportFHIRCommand(t *testing.T) {
 	if after := exportAll(t, data); after != before {
 		t.Error("re-importing changed the store")
 	}
-	if n := strings.Count(before, "\n"); n != 83+1+792+1+1 { // nodes and header, relationships header, contacts and header, referrals header
-		t.Errorf("export has %d lines, want %d", n, 83+1+792+1+1)
+	// nodes and header, relationships header, contacts and header, referrals header, consents header
+	if want := 83 + 1 + 792 + 1 + 1 + 1; strings.Count(before, "\n") != want {
+		t.Errorf("export has %d lines, want %d", strings.Count(before, "\n"), want)
 	}
 }
 

@@ -7,12 +7,13 @@ import (
 	"encoding/json"
 	"errors"
 	"flag"
-	"github.com/careweb/careweb/internal/care"
 	"io"
 	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/careweb/careweb/internal/care"
 )
 
 func envOf(m map[string]string) env { return func(k string) string { return m[k] } }

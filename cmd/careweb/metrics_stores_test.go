@@ -16,13 +16,7 @@ import (
 // byte, at two levels and with a window, so that a researcher's results do
 // not depend on where the data is kept.
 func TestMetricsSameOnBothStores(t *testing.T) {
-	cfg := neo4jtest.Require(t)
-	dir := demoDir(t, 60)
-	nst := neo4jtest.Open(t)
-	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: 60}, demoBatchSize("neo4j")); err != nil {
-		t.Fatal(err)
-	}
-	neo4jEnv := envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})
+	dir, neo4jEnv := demoOnBothStores(t, 60)
 	for _, extra := range [][]string{
 		{"--proposals"},
 		{"--level", "ORGANISATION", "--from", "2025-01-01", "--to", "2025-12-31"},
@@ -50,4 +44,19 @@ func TestMetricsSameOnBothStores(t *testing.T) {
 			t.Fatalf("%v: outputs differ in length (%d vs %d lines)", extra, len(el), len(nl))
 		}
 	}
+}
+
+// demoOnBothStores loads the same demo data set (seed 1, people) into an
+// embedded store and the test Neo4j (skipping without one), and returns
+// the embedded store's data directory and the environment that points
+// the commands at Neo4j.
+func demoOnBothStores(t *testing.T, people int) (string, env) {
+	t.Helper()
+	cfg := neo4jtest.Require(t)
+	dir := demoDir(t, people)
+	nst := neo4jtest.Open(t)
+	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: people}, demoBatchSize("neo4j")); err != nil {
+		t.Fatal(err)
+	}
+	return dir, envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})
 }

@@ -30,12 +30,22 @@ import (
 // size (plus the four showcase webs), closed so a command can open it.
 func demoDir(t testing.TB, people int) string {
 	t.Helper()
+	return demoDirOf(t, people, nil)
+}
+
+// demoDirOf is demoDir with each batch passed through edit first (when
+// not nil), e.g. to leave some records out.
+func demoDirOf(t testing.TB, people int, edit func(*care.Batch)) string {
+	t.Helper()
 	dir := t.TempDir()
 	st, err := embedded.Open(dir, embedded.Options{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	err = demo.Generate(demo.Config{Seed: 1, People: people}, 20000, func(b care.Batch) error {
+		if edit != nil {
+			edit(&b)
+		}
 		_, err := st.Apply(context.Background(), b)
 		return err
 	})
@@ -51,8 +61,14 @@ func demoDir(t testing.TB, people int) string {
 // runCmd runs the program in process and returns its stdout and stderr.
 func runCmd(t *testing.T, args ...string) (string, string, error) {
 	t.Helper()
+	return runEnv(t, envOf(nil), args...)
+}
+
+// runEnv is runCmd with the environment getenv.
+func runEnv(t *testing.T, getenv env, args ...string) (string, string, error) {
+	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(context.Background(), args, envOf(nil), nil, &out, &errb)
+	err := run(context.Background(), args, getenv, nil, &out, &errb)
 	return out.String(), errb.String(), err
 }
 

@@ -33,8 +33,8 @@ func (s *securityFlags) register(fs *flagSet) {
 		"key behind the keyed pseudonyms of audit records, research results and exports, created owner-only if missing (default: "+PseudonymKeyFileName+" in --data; required with Neo4j)")
 }
 
-// path returns flag's value, else name in the embedded store's data
-// directory; with Neo4j there is no default.
+// dataFile returns the flag's value, else name in the embedded store's
+// data directory; with Neo4j there is no default.
 func dataFile(flag, value, name string, sf storeFlags) (string, error) {
 	switch {
 	case value != "":
@@ -64,8 +64,6 @@ type security struct {
 	verifier   auth.Verifier
 	audit      *audit.Log
 	pseudonyms *pseudonym.Keyed
-	log        zerolog.Logger
-	dataDir    string // tests: where the keys are
 }
 
 // openSecurity loads the keys and opens the audit log. Close it after the
@@ -88,7 +86,7 @@ func openSecurity(ctx context.Context, af authFlags, sec securityFlags, sf store
 		return nil, err
 	}
 	log.Info().Str("audit_log", path).Msg("audit log open")
-	return &security{verifier: v, audit: al, pseudonyms: pz, log: log}, nil
+	return &security{verifier: v, audit: al, pseudonyms: pz}, nil
 }
 
 func (s *security) Close() error { return s.audit.Close() }

@@ -14,25 +14,24 @@ import (
 	"github.com/careweb/careweb/internal/keys"
 )
 
-// tokenForSecurity mints a token sec's verifier accepts (testSecurity's
-// data directory holds the key).
-func tokenForSecurity(t testing.TB, sec *security, access care.Access, subject string) string {
-	t.Helper()
-	return tokenFor(t, sec.dataDir, access, subject)
-}
-
 // testSecurity is the security wiring serve makes, over a temporary data
 // directory, with an admin's token.
 func testSecurity(t testing.TB) (*security, string) {
 	t.Helper()
 	dir := t.TempDir()
+	return testSecurityIn(t, dir), tokenFor(t, dir, care.AccessAdmin, "admin")
+}
+
+// testSecurityIn is the security wiring serve makes over the data
+// directory dir; tokenFor(t, dir, ...) mints tokens it accepts.
+func testSecurityIn(t testing.TB, dir string) *security {
+	t.Helper()
 	sec, err := openSecurity(context.Background(), authFlags{}, securityFlags{}, storeFlags{data: dir}, zerolog.Nop())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { sec.Close() })
-	sec.dataDir = dir
-	return sec, tokenFor(t, dir, care.AccessAdmin, "admin")
+	return sec
 }
 
 // tokenFor mints a token with the key in the data directory dir, as

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"io"
 	"os"
@@ -20,8 +19,8 @@ import (
 	"github.com/careweb/careweb/internal/store/embedded"
 )
 
-// serverVerifier is the verifier `careweb serve --data dir` would build,
-// with the given extra environment.
+// serverVerifier is the verifier `careweb serve` would build with the
+// store and authentication flags sf and af.
 func serverVerifier(t *testing.T, sf storeFlags, af authFlags) auth.Verifier {
 	t.Helper()
 	v, err := af.verifier(context.Background(), sf, zerolog.Nop())
@@ -29,13 +28,6 @@ func serverVerifier(t *testing.T, sf storeFlags, af authFlags) auth.Verifier {
 		t.Fatal(err)
 	}
 	return v
-}
-
-func runWithEnv(t *testing.T, getenv map[string]string, args ...string) (string, string, error) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	err := run(context.Background(), args, envOf(getenv), nil, &out, &errb)
-	return out.String(), errb.String(), err
 }
 
 func TestTokenCommandMintsWhatTheServerAccepts(t *testing.T) {
@@ -86,7 +78,7 @@ func TestTokenCommandKeyFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	b, _, err := runWithEnv(t, map[string]string{"CAREWEB_TOKEN_KEY_FILE": keyFile}, "token", "--data", dir, "--role", "carer", "--subject", demo.ShowcaseMargaret)
+	b, _, err := runEnv(t, envOf(map[string]string{"CAREWEB_TOKEN_KEY_FILE": keyFile}), "token", "--data", dir, "--role", "carer", "--subject", demo.ShowcaseMargaret)
 	if err != nil {
 		t.Fatal(err)
 	}

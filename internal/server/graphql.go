@@ -151,7 +151,7 @@ func NewGraphQL(cfg GraphQLConfig) http.Handler {
 		next := h
 		pl := cfg.Policy
 		h = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			if strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+			if isWebSocket(r) {
 				next.ServeHTTP(w, r) // a socket's operations are each their own scope
 				return
 			}
@@ -203,9 +203,8 @@ func subscriptionsOverWebSocket(ctx context.Context, next graphql.OperationHandl
 // coded GraphQL error.
 func limitRequest(l GraphQLLimits, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		isWS := strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 		switch {
-		case isWS:
+		case isWebSocket(r):
 			// Subscriptions live as long as the socket; no deadline.
 			next.ServeHTTP(w, r)
 			return
@@ -225,6 +224,11 @@ func limitRequest(l GraphQLLimits, next http.Handler) http.Handler {
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})
+}
+
+// isWebSocket reports whether r asks to open a WebSocket (a subscription).
+func isWebSocket(r *http.Request) bool {
+	return strings.EqualFold(r.Header.Get("Upgrade"), "websocket")
 }
 
 // heldResponse keeps a handler's response until it may be sent.
