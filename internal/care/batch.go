@@ -57,6 +57,32 @@ func (b *Batch) Size() int {
 		len(b.RemoveRelationships) + len(b.DeleteContacts) + len(b.DeleteReferrals) + len(b.DeleteNodes)
 }
 
+// Refs calls f with each node id the batch's relationships, consent
+// records, contacts and referrals refer to, in that order, repeats
+// included and empty ids left out: what a writer looks up before it
+// validates the batch (see Validate).
+func (b *Batch) Refs(f func(id string)) {
+	ref := func(ids ...string) {
+		for _, id := range ids {
+			if id != "" {
+				f(id)
+			}
+		}
+	}
+	for _, r := range b.Relationships {
+		ref(r.From, r.To)
+	}
+	for _, c := range b.Consents {
+		ref(c.Person, c.Grantee, c.RecordedBy)
+	}
+	for _, c := range b.Contacts {
+		ref(c.Person, c.Professional, c.Organisation)
+	}
+	for _, r := range b.Referrals {
+		ref(r.Person, r.From, r.To)
+	}
+}
+
 // ApplyResult counts what a batch wrote.
 type ApplyResult struct {
 	Nodes         int

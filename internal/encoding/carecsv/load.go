@@ -525,9 +525,6 @@ func (c *checker) kindOf(id string) (care.Kind, bool) {
 func (c *checker) resolve(ctx context.Context, b *care.Batch) error {
 	var ids []string
 	need := func(id string) {
-		if id == "" {
-			return
-		}
 		if _, ok := c.kinds[id]; ok {
 			return
 		}
@@ -536,25 +533,7 @@ func (c *checker) resolve(ctx context.Context, b *care.Batch) error {
 		}
 		ids = append(ids, id)
 	}
-	for _, r := range b.Relationships {
-		need(r.From)
-		need(r.To)
-	}
-	for _, x := range b.Contacts {
-		need(x.Person)
-		need(x.Professional)
-		need(x.Organisation)
-	}
-	for _, r := range b.Referrals {
-		need(r.Person)
-		need(r.From)
-		need(r.To)
-	}
-	for _, x := range b.Consents {
-		need(x.Person)
-		need(x.Grantee)
-		need(x.RecordedBy)
-	}
+	b.Refs(need)
 	if len(ids) == 0 {
 		return nil
 	}

@@ -122,25 +122,7 @@ func (a *applier) lookupKinds() (map[string]care.Kind, error) {
 	for _, n := range b.Nodes {
 		add(n.ID)
 	}
-	for _, r := range b.Relationships {
-		add(r.From)
-		add(r.To)
-	}
-	for _, c := range b.Consents {
-		add(c.Person)
-		add(c.Grantee)
-		add(c.RecordedBy)
-	}
-	for _, c := range b.Contacts {
-		add(c.Person)
-		add(c.Professional)
-		add(c.Organisation)
-	}
-	for _, r := range b.Referrals {
-		add(r.Person)
-		add(r.From)
-		add(r.To)
-	}
+	b.Refs(add)
 	for _, d := range b.DeleteNodes {
 		add(d.ID)
 	}
