@@ -158,12 +158,21 @@ type plan struct {
 	relLen      uint32
 	relFreeUsed int
 
-	contactOps      []contactOp
-	overlay         bool           // the batch deletes: keep contactCur and contactNew
-	contactCur      map[uint32]int // slot → its latest op
-	contactNew      map[string]uint32
-	contactLen      uint32
-	contactFreeUsed int
+	contactOps []contactOp
+	overlay    bool // a contact is looked up: keep contactCur and contactNew
+	// contactLast is the greatest contact id stored or written by the
+	// plan, once known; contactStored the greatest stored before it (see
+	// recordContacts).
+	contactLast, contactStored string
+	contactLastKnown           bool
+	// contactsDeferred says the plan's contact writes wait in
+	// contactWrites for finish; until then they are made at once.
+	contactsDeferred bool
+	contactWrites    writes
+	contactCur       map[uint32]int // slot → its latest op
+	contactNew       map[string]uint32
+	contactLen       uint32
+	contactFreeUsed  int
 
 	referralOps      []referralOp
 	referralCur      map[uint32]int
@@ -235,6 +244,7 @@ func newPlan(ix *index) *plan {
 		relWrites:      writes{bucket: bucketRels},
 		referralWrites: writes{bucket: bucketReferrals},
 		consentWrites:  writes{bucket: bucketConsents},
+		contactWrites:  writes{bucket: bucketContacts},
 	}
 }
 
@@ -335,7 +345,7 @@ func (p *plan) run(tx *bbolt.Tx, b *care.Batch) error {
 
 // finish writes what the plan keeps for all its batches.
 func (p *plan) finish(tx *bbolt.Tx) error {
-	for _, w := range []*writes{&p.nodeWrites, &p.relWrites, &p.referralWrites, &p.consentWrites} {
+	for _, w := range []*writes{&p.nodeWrites, &p.relWrites, &p.referralWrites, &p.consentWrites, &p.contactWrites} {
 		if err := w.flush(tx); err != nil {
 			return err
 		}
@@ -500,32 +510,19 @@ func (p *plan) indexContactOp(i int) {
 }
 
 // contactSlot finds the slot of a contact that bbolt holds (v is its
-// value in tx), whether stored before the plan or written by it.
+// value in tx): one stored before the plan, whose writes wait for finish.
 func (p *plan) contactSlot(id string, v []byte) (uint32, error) {
-	for {
-		if p.overlay {
-			if slot, ok := p.contactNew[id]; ok {
-				if _, _, _, _, live := p.contactState(slot); live {
-					return slot, nil
-				}
-			}
-		}
-		h, err := decodeContactHead(v)
-		if err != nil {
-			return 0, corrupt(bucketContacts, key(id), err)
-		}
-		if h.person < uint32(len(p.ix.personContacts)) {
-			list := p.ix.personContacts[h.person]
-			if i, ok := p.ix.findContact(list, h.at, id); ok {
-				return list[i], nil
-			}
-		}
-		if p.overlay {
-			return 0, care.Wrap(care.Internal, errors.New("contact "+id+" is on disk but not in the index"), "the store's index is out of step")
-		}
-		// Written (or moved) by an earlier batch of the plan.
-		p.startOverlay()
+	h, err := decodeContactHead(v)
+	if err != nil {
+		return 0, corrupt(bucketContacts, key(id), err)
 	}
+	if h.person < uint32(len(p.ix.personContacts)) {
+		list := p.ix.personContacts[h.person]
+		if i, ok := p.ix.findContact(list, h.at, id); ok {
+			return list[i], nil
+		}
+	}
+	return 0, care.Wrap(care.Internal, errors.New("contact "+id+" is on disk but not in the index"), "the store's index is out of step")
 }
 
 func (p *plan) recordContacts(tx *bbolt.Tx) error {
@@ -535,11 +532,17 @@ func (p *plan) recordContacts(tx *bbolt.Tx) error {
 	}
 	bk := tx.Bucket(bucketContacts)
 	order := byID(len(cs), func(i int) string { return cs[i].ID })
-	// When every id sorts after the last stored one, none exists yet
-	// and the pages can be filled as they would be by a bulk load.
-	appendOnly := false
-	if last, _ := bk.Cursor().Last(); last == nil || cs[order[0]].ID > string(last) {
-		appendOnly = true
+	// While each batch's ids sort after every id stored or written so far
+	// (a bulk load in id order) none exists yet: nothing is looked up, and
+	// the writes, which only append, are made at once. The first batch
+	// that does not moves the plan to deferred writes (deferContacts).
+	if !p.contactLastKnown {
+		last, _ := bk.Cursor().Last()
+		p.contactLast, p.contactStored, p.contactLastKnown = string(last), string(last), true
+	}
+	appendOnly := cs[order[0]].ID > p.contactLast
+	p.contactLast = max(p.contactLast, cs[order[len(order)-1]].ID)
+	if appendOnly && !p.contactsDeferred {
 		bk.FillPercent = 0.9
 	}
 	for _, i := range order {
@@ -551,22 +554,23 @@ func (p *plan) recordContacts(tx *bbolt.Tx) error {
 		if c.Organisation != "" {
 			op.org = p.resolve(c.Organisation)
 		}
-		old := []byte(nil)
+		slot, found := uint32(0), false
 		if !appendOnly {
-			old = bk.Get(key(c.ID))
-		}
-		if old != nil {
-			slot, err := p.contactSlot(c.ID, old)
-			if err != nil {
+			var err error
+			if slot, found, err = p.liveContact(bk, c.ID); err != nil {
 				return err
 			}
+		}
+		if found {
 			op.slot = slot
 		} else {
 			op.slot, op.fresh = p.newContactSlot(), true
 		}
 		p.addContactOp(op)
-		v := encodeContact(&p.e, op.person, op.prof, op.org, op.at, op.mode, op.setting)
-		if err := bk.Put(key(c.ID), p.mem.copy(v)); err != nil {
+		v := p.mem.copy(encodeContact(&p.e, op.person, op.prof, op.org, op.at, op.mode, op.setting))
+		if p.contactsDeferred {
+			p.contactWrites.put(c.ID, v)
+		} else if err := bk.Put(key(c.ID), v); err != nil {
 			return err
 		}
 	}
@@ -588,21 +592,86 @@ func (p *plan) contactState(slot uint32) (person, prof, org uint32, id string, l
 }
 
 func (p *plan) removeContact(bk *bbolt.Bucket, slot uint32, id string) error {
+	if err := p.deferContacts(bk); err != nil {
+		return err
+	}
 	p.addContactOp(contactOp{slot: slot, id: id, del: true})
 	p.res.Removed++
-	return bk.Delete(key(id))
+	p.contactWrites.delete(id)
+	return nil
+}
+
+// deferContacts makes the plan's contact writes wait in contactWrites
+// for finish, made in key order (writes.go), from the first batch whose
+// ids land among those already in the bucket, or the first lookup or
+// removal. Written at once, batches of ids in no order (FHIR's uuids)
+// would each move the rest of bbolt's one growing leaf: a stream of them
+// would be quadratic. The contacts the plan has written so far are moved
+// over, taken out of bbolt from the last (so nothing moves), so that
+// bbolt holds the contacts as they were before the plan, and lookups see
+// the plan's through the overlay.
+func (p *plan) deferContacts(bk *bbolt.Bucket) error {
+	if p.contactsDeferred {
+		return nil
+	}
+	p.contactsDeferred = true
+	p.startOverlay()
+	if !p.contactLastKnown || p.contactLast == p.contactStored {
+		return nil // none written
+	}
+	c := bk.Cursor()
+	k, v := c.Seek(key(p.contactStored))
+	if k != nil && string(k) == p.contactStored {
+		k, v = c.Next()
+	}
+	first := len(p.contactWrites.ops)
+	for ; k != nil; k, v = c.Next() {
+		// The keys and values are the plan's own (its slab), which bbolt
+		// keeps by reference until the transaction ends.
+		p.contactWrites.put(unsafe.String(&k[0], len(k)), v)
+	}
+	for i := len(p.contactWrites.ops) - 1; i >= first; i-- {
+		if err := bk.Delete(key(p.contactWrites.ops[i].key)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// liveContact finds the contact id as the plan has left it so far: its
+// slot, and whether it exists. bbolt holds the contacts as they were
+// before the plan (its writes wait for finish); the overlay has the
+// plan's.
+func (p *plan) liveContact(bk *bbolt.Bucket, id string) (uint32, bool, error) {
+	if err := p.deferContacts(bk); err != nil {
+		return 0, false, err
+	}
+	if slot, ok := p.contactNew[id]; ok {
+		_, _, _, _, live := p.contactState(slot)
+		return slot, live, nil
+	}
+	v := bk.Get(key(id))
+	if v == nil {
+		return 0, false, nil
+	}
+	slot, err := p.contactSlot(id, v)
+	if err != nil {
+		return 0, false, err
+	}
+	// The plan may have removed it.
+	_, _, _, _, live := p.contactState(slot)
+	return slot, live, nil
 }
 
 func (p *plan) deleteContacts(tx *bbolt.Tx) error {
 	bk := tx.Bucket(bucketContacts)
 	for i, id := range dedupe(p.b.DeleteContacts) {
-		v := bk.Get(key(id))
-		if v == nil {
-			return care.Errorf(care.NotFound, "deleteContacts[%d]: no contact %q", i, id)
-		}
-		slot, err := p.contactSlot(id, v)
+		slot, found, err := p.liveContact(bk, id)
 		if err != nil {
 			return err
+		}
+		if !found {
+			return care.Errorf(care.NotFound, "deleteContacts[%d]: no contact %q", i, id)
 		}
 		if err := p.removeContact(bk, slot, id); err != nil {
 			return err

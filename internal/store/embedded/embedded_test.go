@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"syscall"
@@ -589,6 +590,10 @@ func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
 			EndRelationships:    []care.EndRelationship{{ID: "cf-010", To: d(2024, 6, 30)}},
 			DeleteReferrals:     []string{"r-005"},
 			DeleteNodes:         []care.DeleteNode{{ID: "pr-002", Cascade: true}, {ID: "c-011", Cascade: true}},
+			// Contacts written by earlier batches of the stream, whose
+			// writes wait for its end (they landed among each other's
+			// keys): removed, then one written again and one moved below.
+			DeleteContacts: []string{"k-008", "k-013"},
 		},
 		care.Batch{
 			Nodes: []care.Node{{ID: "pr-002", Kind: care.KindProfessional, Name: "Pro 2 again", Role: care.RolePracticeNurse}},
@@ -597,6 +602,10 @@ func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
 				{ID: "ii-002", Type: care.InvolvedIn, From: "pr-002", To: "p-002", Span: care.Span{From: d(2024, 3, 1), To: care.NoEnd}},
 			},
 			Referrals: []care.Referral{{ID: "r-005", Person: "p-005", From: "pr-005", To: "o-001", At: base}},
+			Contacts: []care.Contact{
+				{ID: "k-008", Person: "p-008", Professional: "pr-005", At: base.Add(-time.Hour)},
+				{ID: "k-007", Person: "p-007", Professional: "pr-007", At: base.Add(100 * time.Hour)}, // moved
+			},
 		})
 	i := 0
 	res, err := s.(care.BulkWriter).ApplyStream(t.Context(), func() (care.Batch, error) {
@@ -614,6 +623,26 @@ func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
 	}
 	s2 := reopen(t, s, dir, "after the stream and reopening")
 	defer s2.Close()
+	contacts := map[string]care.Contact{}
+	if err := s2.EachPerson(t.Context(), func(p *care.PersonRecord) error {
+		for _, c := range p.Contacts {
+			contacts[c.ID] = c
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	// 40 contacts; pr-002's cascade removed its 4 (k-002, -014, -026,
+	// -038); k-013 removed; k-008 removed and written again.
+	if _, ok := contacts["k-013"]; ok || len(contacts) != people-4-1 {
+		t.Errorf("%d contacts (k-013 present: %v), want %d", len(contacts), ok, people-5)
+	}
+	if c := contacts["k-008"]; !c.At.Equal(base.Add(-time.Hour)) || c.Professional != "pr-005" {
+		t.Errorf("k-008 is %+v, want it written again at 08:00 with pr-005", c)
+	}
+	if c := contacts["k-007"]; !c.At.Equal(base.Add(100 * time.Hour)) {
+		t.Errorf("k-007 is %+v, want it moved to %v", c, base.Add(100*time.Hour))
+	}
 	// The cascade removed the carer's relationship and consent; the
 	// re-created professional has only the relationship made after it.
 	seen := false
@@ -633,5 +662,59 @@ func TestStreamInAnyOrderMatchesDisk(t *testing.T) {
 		return nil
 	}); err != nil || !seen {
 		t.Fatalf("p-011 seen %v, %v", seen, err)
+	}
+}
+
+// A stream whose contacts first append after those stored (written at
+// once) and then land among them (written at the end, in key order) keeps
+// every contact it should: the ones written at once are moved over, the
+// stored ones are not.
+func TestStreamContactsAppendThenScattered(t *testing.T) {
+	dir := t.TempDir()
+	s := openAt(t, dir)
+	at := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	contacts := func(ids ...int) []care.Contact {
+		var out []care.Contact
+		for _, i := range ids {
+			out = append(out, care.Contact{ID: fmt.Sprintf("k-%03d", i), Person: "p", Professional: "pr", At: at.Add(time.Duration(i) * time.Minute)})
+		}
+		return out
+	}
+	if _, err := s.Apply(t.Context(), care.Batch{
+		Nodes:    []care.Node{{ID: "p", Kind: care.KindPerson, Name: "P"}, {ID: "pr", Kind: care.KindProfessional, Name: "Pr"}},
+		Contacts: contacts(100, 101, 102, 103),
+	}); err != nil {
+		t.Fatal(err)
+	}
+	batches := []care.Batch{
+		{Contacts: contacts(200, 201, 202, 203)}, // after every stored id: written at once
+		{Contacts: contacts(150, 300)},           // among them: from here on, at the end
+		{Contacts: contacts(201), DeleteContacts: []string{"k-101", "k-202"}},
+	}
+	i := 0
+	if _, err := s.(care.BulkWriter).ApplyStream(t.Context(), func() (care.Batch, error) {
+		if i == len(batches) {
+			return care.Batch{}, io.EOF
+		}
+		i++
+		return batches[i-1], nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	s2 := reopen(t, s, dir, "after the stream and reopening")
+	defer s2.Close()
+	var got []string
+	if err := s2.EachPerson(t.Context(), func(p *care.PersonRecord) error {
+		for _, c := range p.Contacts {
+			got = append(got, c.ID)
+		}
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(got)
+	want := []string{"k-100", "k-102", "k-103", "k-150", "k-200", "k-201", "k-203", "k-300"}
+	if !slices.Equal(got, want) {
+		t.Errorf("contacts %v, want %v", got, want)
 	}
 }

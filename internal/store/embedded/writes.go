@@ -19,9 +19,8 @@ import (
 // 89% of its CPU was bbolt moving memory. Sorting once at the end makes it
 // n log n whatever order the rows came in.
 //
-// Only buckets the plan never reads back inside the transaction are kept
-// here; contacts, which the plan does read (bk.Get) and which arrive in id
-// order anyway, are written at once.
+// The plan reads back only contacts, and those it looks up through its
+// overlay (recordContacts), so every bucket's writes wait here.
 type writes struct {
 	bucket []byte
 	ops    []write
@@ -49,6 +48,12 @@ func (w *writes) flush(tx *bbolt.Tx) error {
 		slices.SortStableFunc(w.ops, cmp)
 	}
 	bk := tx.Bucket(w.bucket)
+	if last, _ := bk.Cursor().Last(); last == nil || w.ops[0].key > string(last) {
+		// Every key goes after those stored: fill the pages as a bulk
+		// load would, rather than leave them half empty for inserts that
+		// are not coming.
+		bk.FillPercent = 0.9
+	}
 	for i := range w.ops {
 		op := &w.ops[i]
 		if i+1 < len(w.ops) && w.ops[i+1].key == op.key {
