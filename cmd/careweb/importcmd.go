@@ -79,7 +79,7 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	opt := carecsv.Options{BatchSize: batchSize, Progress: &carecsv.Progress{}}
 	var prog *importProgress
 	if !quiet {
-		prog = startImportProgress(stderr, opt.Progress, importProgressEvery)
+		prog = startImportProgress(stderr, csvProgress{opt.Progress}, importProgressEvery)
 	}
 	res, err := carecsv.Load(ctx, st, srcs, opt)
 	if prog != nil {

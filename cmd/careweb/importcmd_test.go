@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/careweb/careweb/internal/encoding/carecsv"
+	"github.com/careweb/careweb/internal/encoding/fhir"
 	"github.com/careweb/careweb/internal/store/embedded"
 )
 
@@ -156,7 +157,7 @@ func TestImportProgress(t *testing.T) {
 	defer st.Close()
 	var out syncBuffer
 	prog := &carecsv.Progress{}
-	ip := startImportProgress(&out, prog, 20*time.Millisecond)
+	ip := startImportProgress(&out, csvProgress{prog}, 20*time.Millisecond)
 	_, err = carecsv.Load(context.Background(), st, []carecsv.Source{
 		carecsv.FileSource("nodes.csv", filepath.Join(dir, "nodes.csv")),
 		carecsv.FileSource("contacts.csv", filepath.Join(dir, "contacts.csv")),
@@ -169,6 +170,51 @@ func TestImportProgress(t *testing.T) {
 	for _, want := range []string{"careweb import: checking: ", "; nodes.csv 1,001, contacts.csv ",
 		"careweb import: writing: ", " of 151,001 rows (", "nodes.csv 1,001/1,001",
 		"careweb import: 151,001 rows checked in ", ", written in "} {
+		if !strings.Contains(got, want) {
+			t.Errorf("progress lacks %q:\n%s", want, got)
+		}
+	}
+}
+
+// TestImportProgressFHIR: a FHIR import reports both its passes, then
+// how long they took.
+func TestImportProgressFHIR(t *testing.T) {
+	dir := t.TempDir()
+	var nodes, encs strings.Builder
+	nodes.WriteString(`{"resourceType":"Practitioner","id":"gp","name":[{"family":"GP"}]}` + "\n")
+	// Enough patients that the first pass outlasts a report interval.
+	for i := range 30_000 {
+		fmt.Fprintf(&nodes, `{"resourceType":"Patient","id":"p%d","name":[{"family":"P"}]}`+"\n", i)
+	}
+	for i := range 40_000 {
+		fmt.Fprintf(&encs, `{"resourceType":"Encounter","id":"e%d","status":"finished","subject":{"reference":"Patient/p%d"},"participant":[{"individual":{"reference":"Practitioner/gp"}}],"period":{"start":"2025-01-01T10:00:00Z"}}`+"\n", i, i%1000)
+	}
+	for name, body := range map[string]string{"a.ndjson": nodes.String(), "b.ndjson": encs.String()} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	srcs, err := fhir.PathSources([]string{dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out syncBuffer
+	prog := &fhir.Progress{}
+	ip := startImportProgress(&out, fhirProgress{prog}, 20*time.Millisecond)
+	_, err = fhir.Load(context.Background(), st, srcs, fhir.Options{BatchSize: 5_000, Progress: prog})
+	ip.stop(err == nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := out.String()
+	for _, want := range []string{"careweb import: indexing: file ", " of 2 (", " resources (",
+		"careweb import: writing: file 2 of 2 (", " encounters and requests (",
+		"careweb import: 70,001 resources indexed in ", " (70,001 items)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("progress lacks %q:\n%s", want, got)
 		}

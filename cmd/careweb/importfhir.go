@@ -74,8 +74,9 @@ func holdsCSV(path string) bool {
 	return false
 }
 
-// runImportFHIR imports FHIR R4 files: read, mapped and applied as one
-// batch, so that it is all or nothing.
+// runImportFHIR imports FHIR R4 files: read twice (an index of what
+// references name, then the encounters and requests), streamed to the
+// store as one atomic import (see fhir.Load).
 func runImportFHIR(ctx context.Context, f importFormat, lf logFlags, sf storeFlags, quiet bool, paths []string, stdout, stderr io.Writer) error {
 	srcs, err := fhir.PathSources(paths)
 	if err != nil {
@@ -101,21 +102,24 @@ func runImportFHIR(ctx context.Context, f importFormat, lf logFlags, sf storeFla
 	if !quiet {
 		fmt.Fprintf(stderr, "careweb import: reading %d FHIR files\n", len(srcs))
 	}
-	im, res, err := fhir.Load(ctx, st, srcs, opt)
-	if im != nil {
-		// What was left out is worth knowing even when the import failed.
-		reportFHIRSummary(stderr, im.Summary)
+	opt.Progress = &fhir.Progress{}
+	var prog *importProgress
+	if !quiet {
+		prog = startImportProgress(stderr, fhirProgress{opt.Progress}, importProgressEvery)
 	}
+	res, err := fhir.Load(ctx, st, srcs, opt)
+	if prog != nil {
+		prog.stop(err == nil)
+	}
+	// What was left out is worth knowing even when the import failed.
+	reportFHIRSummary(stderr, res.Summary)
 	if err != nil {
 		return err
 	}
-	kinds := map[care.Kind]int{}
-	for _, n := range im.Batch.Nodes {
-		kinds[n.Kind]++
-	}
+	a, k := res.Applied, res.Kinds
 	fmt.Fprintf(stdout, "careweb import: %d nodes (%d people, %d carers, %d professionals, %d organisations), %d relationships, %d contacts, %d referrals\n",
-		res.Nodes, kinds[care.KindPerson], kinds[care.KindCarer], kinds[care.KindProfessional], kinds[care.KindOrganisation],
-		res.Relationships, res.Contacts, res.Referrals)
+		a.Nodes, k[care.KindPerson], k[care.KindCarer], k[care.KindProfessional], k[care.KindOrganisation],
+		a.Relationships, a.Contacts, a.Referrals)
 	return nil
 }
 

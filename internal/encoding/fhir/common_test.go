@@ -24,33 +24,64 @@ func openStore(t *testing.T) *embedded.Store {
 	return st
 }
 
+// loaded is what an import read, and every batch it gave the store.
+type loaded struct {
+	*fhir.Result
+	Batch   care.Batch // the batches' items, in stream order
+	Batches int
+}
+
+// recorder passes an import through to the store it wraps, keeping a copy
+// of each batch the store is given, so that a test sees what the mapping
+// made as well as what the store holds.
+type recorder struct {
+	fhir.Target
+	got *loaded
+}
+
+func (r recorder) ApplyStream(ctx context.Context, next func() (care.Batch, error)) (care.ApplyResult, error) {
+	return r.Target.(care.BulkWriter).ApplyStream(ctx, func() (care.Batch, error) {
+		b, err := next()
+		if err == nil {
+			g := r.got
+			g.Batches++
+			g.Batch.Nodes = append(g.Batch.Nodes, b.Nodes...)
+			g.Batch.Relationships = append(g.Batch.Relationships, b.Relationships...)
+			g.Batch.Contacts = append(g.Batch.Contacts, b.Contacts...)
+			g.Batch.Referrals = append(g.Batch.Referrals, b.Referrals...)
+		}
+		return b, err
+	})
+}
+
 // load imports paths into st, failing the test on any error.
-func load(t *testing.T, st care.Writer, paths ...string) *fhir.Import {
+func load(t *testing.T, st fhir.Target, paths ...string) *loaded {
 	t.Helper()
 	return loadOpt(t, st, fhir.Options{}, paths...)
 }
 
-func loadOpt(t *testing.T, st care.Writer, opt fhir.Options, paths ...string) *fhir.Import {
+func loadOpt(t *testing.T, st fhir.Target, opt fhir.Options, paths ...string) *loaded {
 	t.Helper()
 	srcs, err := fhir.PathSources(paths)
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, _, err := fhir.Load(context.Background(), st, srcs, opt)
+	got := &loaded{}
+	got.Result, err = fhir.Load(context.Background(), recorder{st, got}, srcs, opt)
 	if err != nil {
 		t.Fatalf("import %v: %v", paths, err)
 	}
-	return im
+	return got
 }
 
 // loadErr imports paths into st and returns the error.
-func loadErr(t *testing.T, st care.Writer, paths ...string) error {
+func loadErr(t *testing.T, st fhir.Target, paths ...string) error {
 	t.Helper()
 	srcs, err := fhir.PathSources(paths)
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, _, err = fhir.Load(context.Background(), st, srcs, fhir.Options{})
+	_, err = fhir.Load(context.Background(), st, srcs, fhir.Options{})
 	return err
 }
 

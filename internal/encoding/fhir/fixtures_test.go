@@ -52,7 +52,12 @@ func instant(s string) time.Time {
 
 func TestWebFixture(t *testing.T) {
 	st := openStore(t)
-	im := loadOpt(t, st, fhir.Options{Sectors: readSectors(t)}, webDir)
+	// Batches of 2 items: the import streams, and what the store is
+	// given, batch after batch, is still exactly the mapping.
+	im := loadOpt(t, st, fhir.Options{Sectors: readSectors(t), BatchSize: 2}, webDir)
+	if im.Batches < 5 {
+		t.Errorf("%d batches, want the import streamed in many", im.Batches)
+	}
 
 	wantNodes := []care.Node{
 		// The official name, not the old one; district before city.
@@ -160,7 +165,7 @@ func TestSectorFromTypeAlone(t *testing.T) {
 // line, a nameless patient, a gzipped file and an STU3 ReferralRequest).
 func TestBulkNDJSON(t *testing.T) {
 	st := openStore(t)
-	im := load(t, st, "testdata/bulk")
+	im := loadOpt(t, st, fhir.Options{BatchSize: 2}, "testdata/bulk")
 	wantNodes := []care.Node{
 		{ID: "Organization/oh", Kind: care.KindOrganisation, Name: "Southfield General Hospital", Sector: care.SectorSecondaryCare},
 		{ID: "Patient/p2", Kind: care.KindPerson, Name: "Bryn Jones", Locality: "Southfield"},
@@ -203,7 +208,7 @@ func TestBulkNDJSON(t *testing.T) {
 	// A later import may refer to what an earlier one wrote, by relative
 	// reference: the store resolves Practitioner/pa and Patient/p2.
 	later := src("later.ndjson", `{"resourceType":"Encounter","id":"ed","status":"finished","class":{"code":"HH"},"subject":{"reference":"Patient/p2"},"participant":[{"individual":{"reference":"Practitioner/pa"}}],"period":{"start":"2023-05-05T10:00:00Z"}}`+"\n")
-	if _, _, err := fhir.Load(context.Background(), st, []fhir.Source{later}, fhir.Options{}); err != nil {
+	if _, err := fhir.Load(context.Background(), st, []fhir.Source{later}, fhir.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := takeCensus(t, st).Contacts; got != 3 {
@@ -274,11 +279,13 @@ func TestReadSectorMap(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	im, err := fhir.Read(context.Background(), []fhir.Source{src("a.ndjson", `{"resourceType":"Organization","id":"a","name":"A"}`+"\n")},
-		fhir.Options{Sectors: m})
+	got := &loaded{}
+	_, err = fhir.Load(context.Background(), recorder{openStore(t), got},
+		[]fhir.Source{src("a.ndjson", `{"resourceType":"Organization","id":"a","name":"A"}`+"\n")}, fhir.Options{Sectors: m})
 	if err != nil {
 		t.Fatal(err)
 	}
+	im := got
 	if got := im.Batch.Nodes[0].Sector; got != care.SectorMentalHealth {
 		t.Errorf("sector %s, want mental_health from the map", got)
 	}

@@ -2,6 +2,7 @@ package fhir_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -35,8 +36,9 @@ const (
 // problem is a wanted problem: its exact field and part of its message.
 type problem struct{ field, message string }
 
-// Every malformed input is refused with every problem located, and the
-// store (holding the web fixture) is left exactly as it was.
+// Every malformed input is refused with every problem located, in file
+// order, and the store (holding the web fixture) is left exactly as it
+// was.
 func TestMalformedInputs(t *testing.T) {
 	web, err := os.ReadFile(webDir + "/web.json")
 	if err != nil {
@@ -75,12 +77,12 @@ func TestMalformedInputs(t *testing.T) {
 			`{"resourceType":"Organization","id":"o9","name":["Two","Names"]}`))},
 			[]problem{
 				{"types.json:entry[2](Encounter/e9).period.start", "wrong JSON type: want a string, got a number"},
-				{"types.json:entry[3](Encounter/e8).participant", "wrong JSON type: want an array, got an object"},
-				{"types.json:entry[4](Patient).id", "wrong JSON type: want a string, got a number"},
-				{"types.json:entry[5](Organization/o9).name", "wrong JSON type: want a string, got an array"},
 				// A resource with a wrong type is still mapped, so that its
 				// other problems show in the same run.
 				{"types.json:entry[2](Encounter/e9).serviceProvider", "no Organization with identifier x|y in this import"},
+				{"types.json:entry[3](Encounter/e8).participant", "wrong JSON type: want an array, got an object"},
+				{"types.json:entry[4](Patient).id", "wrong JSON type: want a string, got a number"},
+				{"types.json:entry[5](Organization/o9).name", "wrong JSON type: want a string, got an array"},
 			}},
 		{"no id", []fhir.Source{src("noid.ndjson", okPatient+"\n"+`{"resourceType":"Practitioner","name":[{"family":"Anon"}]}`+"\n")},
 			[]problem{{"noid.ndjson:2(Practitioner).id", "a Practitioner needs an id (or a urn:uuid fullUrl) to be imported"}}},
@@ -142,8 +144,8 @@ func TestMalformedInputs(t *testing.T) {
 			`{"resourceType":"RelatedPerson","id":"r1","patient":{"reference":"Patient/p9"},"period":{"start":"2024-05-10","end":"2024-01-01"}}`,
 			`{"resourceType":"ServiceRequest","id":"s1","subject":{"reference":"Patient/p9"},"requester":{"reference":"Organization/gone"},"performer":[{"reference":"Practitioner/gp1"}],"authoredOn":"2024-05-10"}`))},
 			[]problem{
-				{"store.json:entry[2](RelatedPerson/r1).period.end", "ends before it starts"},
 				{"store.json:entry[1](Encounter/e1).participant[0].individual", "no such node"},
+				{"store.json:entry[2](RelatedPerson/r1).period.end", "ends before it starts"},
 				{"store.json:entry[3](ServiceRequest/s1).requester", "no such node"},
 			}},
 	}
@@ -152,7 +154,7 @@ func TestMalformedInputs(t *testing.T) {
 	before := snapshot(t, st)
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			_, _, err := fhir.Load(context.Background(), st, tc.srcs, fhir.Options{})
+			_, err := fhir.Load(context.Background(), st, tc.srcs, fhir.Options{})
 			checkProblems(t, err, tc.want)
 			if after := snapshot(t, st); after != before {
 				t.Errorf("a refused import changed the store")
@@ -177,7 +179,7 @@ func TestMalformedInputs(t *testing.T) {
 		}
 		n += len(tc.want)
 	}
-	_, _, err = fhir.Load(context.Background(), st, all, fhir.Options{})
+	_, err = fhir.Load(context.Background(), st, all, fhir.Options{})
 	if got := len(care.ErrorProblems(err)); got != n {
 		t.Errorf("%d problems for all the files together, want %d: %v", got, n, err)
 	}
@@ -207,7 +209,7 @@ func TestGzippedBundle(t *testing.T) {
 	st := openStore(t)
 	srcs := []fhir.Source{gzipped(t, "b.json.gz", bundleOf(okPatient, okPract,
 		`{"resourceType":"Encounter","id":"e1","subject":{"reference":"Patient/p9"},"participant":[{"individual":{"reference":"Practitioner/x9"}}],"period":{"start":"2024-05-10"}}`))}
-	if _, _, err := fhir.Load(context.Background(), st, srcs, fhir.Options{}); err != nil {
+	if _, err := fhir.Load(context.Background(), st, srcs, fhir.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := takeCensus(t, st); got != (census{People: 1, Professionals: 1, Contacts: 1}) {
@@ -224,8 +226,8 @@ func TestCancelled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := fhir.Load(ctx, st, srcs, fhir.Options{}); err != context.Canceled {
-		t.Errorf("error %v, want context.Canceled", err)
+	if _, err := fhir.Load(ctx, st, srcs, fhir.Options{}); care.ErrorCode(err) != care.Unavailable || !errors.Is(err, context.Canceled) {
+		t.Errorf("error %v, want UNAVAILABLE for context.Canceled", err)
 	}
 	if got := takeCensus(t, st); got != (census{}) {
 		t.Errorf("census %+v after a cancelled import", got)

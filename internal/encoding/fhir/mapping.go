@@ -50,16 +50,24 @@ const (
 	listReferrals = "referrals"
 )
 
-// mapper turns the indexed resources into one batch.
+// mapper turns resources into batches: first the indexed resources
+// (nodes, then relationships), then the encounters and requests one at a
+// time as the second pass reads them. It hands a batch to emit whenever
+// it holds limit items, between resources, so that the import streams.
 type mapper struct {
-	ix   *index
-	ps   *care.Problems
-	sum  *Summary
-	opt  Options
-	b    care.Batch
-	locs map[string][]itemLoc
-	// rels finds a relationship already in the batch by id, so that a
-	// professional named twice in one care team is one relationship.
+	ix  *index
+	ps  *care.Problems
+	sum *Summary
+	opt Options
+	// limit is how many items a batch holds before it is emitted.
+	limit int
+	emit  func(b care.Batch, locs map[string][]itemLoc) error
+	b     care.Batch
+	locs  map[string][]itemLoc
+	// rels finds a relationship of the batch by id, so that a
+	// professional named twice in one care team is one relationship. Every
+	// relationship id names the resource it comes from, so a repeat is
+	// always in the same batch.
 	rels map[string]int
 	// roles are the professionals' roles from their PractitionerRoles.
 	roles map[string]care.Role
@@ -93,46 +101,99 @@ type teamMembers struct {
 	ok      bool
 }
 
-func newMapper(ix *index, ps *care.Problems, sum *Summary, opt Options) *mapper {
-	return &mapper{ix: ix, ps: ps, sum: sum, opt: opt, locs: map[string][]itemLoc{}, rels: map[string]int{},
+func newMapper(ix *index, ps *care.Problems, sum *Summary, opt Options, limit int,
+	emit func(care.Batch, map[string][]itemLoc) error) *mapper {
+	return &mapper{ix: ix, ps: ps, sum: sum, opt: opt, limit: limit, emit: emit,
+		locs: map[string][]itemLoc{}, rels: map[string]int{},
 		roles: map[string]care.Role{}, roleEnds: map[*resource]roleEnds{}, teams: map[*resource]teamMembers{},
 		paths: map[string]map[string]string{}}
 }
 
-func (m *mapper) run() {
-	// A professional takes the role of its PractitionerRole, which may
-	// come later in the import: roles are set once everything is mapped.
-	var professionals []int
+// indexed maps the resources of the index: every node before any
+// relationship, so that a batch never refers to a node of a later one.
+// A professional takes the role of its PractitionerRole, which may come
+// later in the import, so the roles are resolved first. Once mapped, the
+// resources' elements are dropped: the second pass needs only their
+// identities and the resolved roles and teams.
+func (m *mapper) indexed() error {
+	for _, r := range m.ix.list {
+		if r.typ == typePractitionerRole {
+			m.ends(r)
+		}
+	}
 	for _, r := range m.ix.list {
 		switch v := r.body.(type) {
 		case *patient:
 			m.node(r, care.Node{Kind: care.KindPerson, Name: nameOf(v.Name), Locality: localityOf(v.Address)})
 		case *relatedPerson:
-			m.relatedPerson(r, v)
+			m.node(r, care.Node{Kind: care.KindCarer, Name: nameOf(v.Name)})
 		case *practitioner:
-			professionals = append(professionals, len(m.b.Nodes))
-			m.node(r, care.Node{Kind: care.KindProfessional, Name: nameOf(v.Name), Role: roleOf(qualifications(v))})
-		case *practitionerRole:
-			m.worksIn(r, v)
+			role, ok := m.roles[r.key()]
+			if !ok {
+				role = roleOf(qualifications(v))
+			}
+			m.node(r, care.Node{Kind: care.KindProfessional, Name: nameOf(v.Name), Role: role})
 		case *organization:
 			m.organization(r, v)
-		case *encounter:
-			m.encounter(r, v)
+		default:
+			continue
+		}
+		if err := m.flushIfFull(); err != nil {
+			return err
+		}
+	}
+	for _, r := range m.ix.list {
+		switch v := r.body.(type) {
+		case *relatedPerson:
+			m.caresFor(r, v)
+		case *practitionerRole:
+			m.worksIn(r, v)
 		case *careTeam:
 			m.careTeam(r, v)
 		case *episodeOfCare:
 			m.episodeOfCare(r, v)
-		case *serviceRequest:
-			m.serviceRequest(r, v)
-		case *referralRequest:
-			m.referralRequest(r, v)
+		default:
+			continue
+		}
+		if err := m.flushIfFull(); err != nil {
+			return err
 		}
 	}
-	for _, i := range professionals {
-		if role, ok := m.roles[m.b.Nodes[i].ID]; ok {
-			m.b.Nodes[i].Role = role
-		}
+	for _, r := range m.ix.list {
+		r.body, r.ident = nil, nil
 	}
+	return nil
+}
+
+// event maps an encounter or request read by the second pass.
+func (m *mapper) event(r *resource) error {
+	switch v := r.body.(type) {
+	case *encounter:
+		m.encounter(r, v)
+	case *serviceRequest:
+		m.serviceRequest(r, v)
+	case *referralRequest:
+		m.referralRequest(r, v)
+	}
+	return m.flushIfFull()
+}
+
+func (m *mapper) flushIfFull() error {
+	if m.b.Size() < m.limit {
+		return nil
+	}
+	return m.flush()
+}
+
+// flush emits the batch, if it holds anything, and starts the next.
+func (m *mapper) flush() error {
+	if m.b.Empty() {
+		return nil
+	}
+	b, locs := m.b, m.locs
+	m.b, m.locs = care.Batch{}, map[string][]itemLoc{}
+	clear(m.rels)
+	return m.emit(b, locs)
 }
 
 func (m *mapper) loc(list string, r *resource, paths map[string]string) {
@@ -321,9 +382,9 @@ func (m *mapper) organization(r *resource, o *organization) {
 	m.node(r, care.Node{Kind: care.KindOrganisation, Name: strings.TrimSpace(o.Name), Sector: sector})
 }
 
-// relatedPerson maps a RelatedPerson to a carer who cares for its patient.
-func (m *mapper) relatedPerson(r *resource, rp *relatedPerson) {
-	m.node(r, care.Node{Kind: care.KindCarer, Name: nameOf(rp.Name)})
+// caresFor maps a RelatedPerson (a carer, mapped as a node) to CARES_FOR
+// its patient.
+func (m *mapper) caresFor(r *resource, rp *relatedPerson) {
 	pt, st := m.resolve(rp.Patient, where{r.at, "patient"}, specPatient)
 	span, ok := m.span(rp.Period, where{r.at, "period"})
 	if st == refAbsent {

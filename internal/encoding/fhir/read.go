@@ -4,13 +4,13 @@
 // per line), each optionally gzipped. docs/data-format.md gives the
 // mapping.
 //
-// An import is all or nothing. Every file is read first and every
-// resource CareWeb maps is indexed, so that references resolve across
-// files (urn:uuid fullUrls, relative and absolute references, conditional
+// An import is all or nothing, and streams (see Load): the files are read
+// twice, first for what references name (so that they resolve across
+// files: urn:uuid fullUrls, relative and absolute references, conditional
 // references such as Practitioner?identifier=system|value, and logical
-// references by identifier); then the resources are mapped into one
-// care.Batch, applied with one Store.Apply. Every problem is reported at
-// once (up to care.MaxProblems), located as
+// references by identifier), then for the encounters and requests, mapped
+// into batches the store takes as one atomic stream. Every problem is
+// reported at once (up to care.MaxProblems), located as
 // "file:entry[i](Type/id).path" in a Bundle or "file:line(Type/id).path"
 // in NDJSON, including the store's validation problems, which are mapped
 // back to the resource and element they came from.
@@ -27,12 +27,12 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"io"
 	"os"
 	"path/filepath"
 	"reflect"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/careweb/careweb/internal/care"
@@ -46,8 +46,10 @@ type Source struct {
 	// ".ndjson" one resource per line, ".json" one Bundle or resource;
 	// either may end in ".gz" as well.
 	Name string
-	// Open opens the contents. It is called once, when the file is read,
-	// so that a directory of many files does not hold them all open.
+	// Open opens the contents. It is called once for each of the
+	// import's two passes, when the file is read, so that a directory of
+	// many files does not hold them all open; both must give the same
+	// bytes.
 	Open func() (io.ReadCloser, error)
 }
 
@@ -165,170 +167,159 @@ type Skip struct {
 // MaxSkipExamples bounds the locations kept per skip reason.
 const MaxSkipExamples = 5
 
-// Import is a read and mapped set of files: one batch and, for every item
-// of it, the resource and elements it came from, so that the store's
-// validation problems ("contacts[16].person") can be reported where the
-// user can fix them ("a.json:entry[40](Encounter/x).subject").
-type Import struct {
-	Batch   care.Batch
-	Summary Summary
-	locs    map[string][]itemLoc // batch list name → one per item
-}
-
 // itemLoc locates one batch item: the resource, and the element each
-// field of the item came from.
+// field of the item came from, so that a validation problem
+// ("contacts[16].person") is reported where the user can fix it
+// ("a.json:entry[40](Encounter/x).subject").
 type itemLoc struct {
 	at    string            // "file:entry[3](Encounter/abc)"
 	paths map[string]string // item field → FHIR element path
 }
 
-// Options tune the mapping.
-type Options struct {
-	// Sectors gives organisations' sectors, overriding what their type
-	// says (see ReadSectorMap). May be nil.
-	Sectors *SectorMap
-}
+// pass is which of an import's two readings of the files a reader makes.
+type pass int
 
-// Read reads and maps the sources. It returns an Invalid *care.Error
-// listing every problem found (unreadable files, broken or truncated
-// JSON, wrong JSON types, resources without an id, references that do not
-// resolve or point at the wrong type of resource, bad dates), up to
-// care.MaxProblems. If ctx ends it returns ctx's error.
-func Read(ctx context.Context, srcs []Source, opt Options) (*Import, error) {
-	rd := &reader{ctx: ctx, ix: newIndex(), sum: Summary{Read: map[string]int{}, Ignored: map[string]int{}}}
-	for _, s := range srcs {
-		if err := rd.source(s); err != nil {
-			return nil, err
-		}
-	}
-	m := newMapper(rd.ix, &rd.ps, &rd.sum, opt)
-	// Mapping still runs when reading found problems, so that one run
-	// reports the dangling references as well as the broken files.
-	m.run()
-	if err := rd.ps.Err("invalid FHIR import"); err != nil {
-		return nil, err
-	}
-	return &Import{Batch: m.b, Summary: rd.sum, locs: m.locs}, nil
-}
+const (
+	// passIndex reads every resource except the events, indexing those
+	// that references may name; it reports every problem of the files
+	// and of the resources it decodes.
+	passIndex pass = iota
+	// passEvents reads the events (encounters and requests) and maps
+	// each as it is read; it reports only their problems.
+	passEvents
+)
 
-// Load reads the sources and applies them to w as one batch: everything
-// is written or nothing is. Problems, whether found reading or by w's
-// validation, come back as one Invalid *care.Error whose fields name the
-// file, the resource and the element.
-func Load(ctx context.Context, w care.Writer, srcs []Source, opt Options) (*Import, care.ApplyResult, error) {
-	im, err := Read(ctx, srcs, opt)
-	if err != nil {
-		return nil, care.ApplyResult{}, err
-	}
-	res, err := w.Apply(ctx, im.Batch)
-	if err != nil {
-		return im, care.ApplyResult{}, im.Locate(err)
-	}
-	return im, res, nil
-}
+// events are the resource types the second pass maps, one at a time: no
+// reference names them, and an export holds far more of them than of
+// anything else.
+var events = map[string]bool{typeEncounter: true, typeServiceRequest: true, typeReferralRequest: true}
 
-// Locate rewrites the batch paths in err's problems ("contacts[16].person")
-// as resource locations ("a.json:entry[40](Encounter/x).subject"). Errors
-// without problems, and paths it does not know, are returned unchanged.
-func (im *Import) Locate(err error) error {
-	var e *care.Error
-	if !errors.As(err, &e) || len(e.Problems) == 0 {
-		return err
-	}
-	out := *e
-	out.Problems = make([]care.Problem, len(e.Problems))
-	for i, p := range e.Problems {
-		out.Problems[i] = p
-		list, idx, field, ok := splitBatchField(p.Field)
-		if !ok || idx >= len(im.locs[list]) {
-			continue
-		}
-		l := im.locs[list][idx]
-		path := field // an item field not in paths came from the element of the same name
-		if v, ok := l.paths[field]; ok {
-			path = v
-		}
-		if path == "" {
-			out.Problems[i].Field = l.at
-		} else {
-			out.Problems[i].Field = l.at + "." + path
-		}
-	}
-	out.Message = "invalid FHIR import"
-	return &out
-}
-
-// splitBatchField splits "contacts[16].person" into its list, index and
-// field.
-func splitBatchField(f string) (list string, idx int, field string, ok bool) {
-	open := strings.IndexByte(f, '[')
-	end := strings.IndexByte(f, ']')
-	if open <= 0 || end < open {
-		return "", 0, "", false
-	}
-	idx, err := strconv.Atoi(f[open+1 : end])
-	if err != nil || idx < 0 {
-		return "", 0, "", false
-	}
-	return f[:open], idx, strings.TrimPrefix(f[end+1:], "."), true
-}
-
-// reader reads sources into the index.
+// reader reads the sources in one pass.
 type reader struct {
-	ctx context.Context
-	ix  *index
-	ps  care.Problems
-	sum Summary
+	ctx  context.Context
+	pass pass
+	ix   *index
+	// ps takes the pass's problems. In the second pass it discards them
+	// (the first pass reported every problem outside the events) and
+	// eventPs, the import's list, takes the events'.
+	ps, eventPs *care.Problems
+	sum         *Summary
+	progress    *Progress
+	// seen holds a hash of each event mapped, so that an event read
+	// again is mapped once; mapEvent maps it.
+	seen     map[eventKey]struct{}
+	seeds    [2]maphash.Seed
+	mapEvent func(*resource) error
+	// stop is an error that ends the pass: mapEvent's, or a changed file.
+	stop error
+	// sums are each source's bytes (a hash), as the first pass read
+	// them, to refuse a file that changed before the second.
+	sums     []fileSum
+	hashSeed maphash.Seed
 }
 
-func (rd *reader) source(s Source) error {
-	if err := rd.ctx.Err(); err != nil {
-		return err
-	}
+// eventKey is a 128-bit hash of "Type/id": two 64-bit hashes with
+// independent seeds, so that two events colliding is not a concern
+// (about 10⁻²⁰ for a billion events) and memory holds 16 bytes per event
+// rather than its id.
+type eventKey [2]uint64
+
+type fileSum struct {
+	sum uint64
+	ok  bool // the file was read to its end
+}
+
+func (rd *reader) source(i int, s Source) {
 	if s.Open == nil {
 		rd.ps.Add(s.Name, "", "nothing to read")
-		return nil
+		return
 	}
 	f, err := s.Open()
 	if err != nil {
+		if rd.pass == passEvents && rd.sums[i].ok {
+			rd.stop = errChanged(s.Name)
+		}
 		rd.ps.Add(s.Name, "", "cannot open the file")
-		return nil
+		return
 	}
 	defer f.Close()
-	var r io.Reader = f
+	h := &hashReader{r: f}
+	h.h.SetSeed(rd.hashSeed)
+	rd.read(s, h)
+	if rd.stop != nil {
+		return
+	}
+	// Whatever was left unread counts too: the passes must have read
+	// the same bytes.
+	_, err = io.Copy(io.Discard, h)
+	sum := fileSum{sum: h.h.Sum64(), ok: err == nil}
+	switch rd.pass {
+	case passIndex:
+		rd.sums[i] = sum
+	case passEvents:
+		if rd.sums[i].ok && rd.sums[i] != sum {
+			rd.stop = errChanged(s.Name)
+		}
+	}
+	if rd.progress != nil {
+		rd.progress.files[rd.pass].Add(1)
+	}
+}
+
+// errChanged reports a file that is no longer the one the first pass read.
+func errChanged(name string) error {
+	return care.Errorf(care.Conflict, "%s changed while it was being imported: nothing was written; import it again", name)
+}
+
+// hashReader hashes what is read through it.
+type hashReader struct {
+	r io.Reader
+	h maphash.Hash
+}
+
+func (h *hashReader) Read(p []byte) (int, error) {
+	n, err := h.r.Read(p)
+	h.h.Write(p[:n])
+	return n, err
+}
+
+// read reads one opened source.
+func (rd *reader) read(s Source, f io.Reader) {
+	r := f
 	if strings.HasSuffix(strings.ToLower(s.Name), ".gz") {
 		zr, err := gzip.NewReader(f)
 		if err != nil {
 			rd.ps.Add(s.Name, "", "not a gzip file: %v", err)
-			return nil
+			return
 		}
 		defer zr.Close()
 		r = zr
 	}
 	if s.ndjson() {
-		return rd.lines(s.Name, r)
+		rd.lines(s.Name, r)
+		return
 	}
 	data, err := io.ReadAll(r)
 	if err != nil {
 		rd.ps.Add(s.Name, "", "cannot read the file: %v", err)
-		return nil
+		return
 	}
 	if len(bytes.TrimSpace(data)) == 0 {
 		rd.ps.Add(s.Name, "", "empty file: want a FHIR Bundle or resource")
-		return nil
+		return
 	}
 	rd.top(data, s.Name, "", 0, true)
-	return nil
 }
 
 // lines reads NDJSON: one resource per line; blank lines are skipped.
 // Lines are read one at a time, so the file itself is never held whole.
-func (rd *reader) lines(name string, r io.Reader) error {
+func (rd *reader) lines(name string, r io.Reader) {
 	br := bufio.NewReaderSize(r, 1<<20)
-	for n := 1; ; n++ {
+	for n := 1; rd.stop == nil; n++ {
 		if n%1024 == 0 {
 			if err := rd.ctx.Err(); err != nil {
-				return err
+				rd.stop = err
+				return
 			}
 		}
 		line, err := readLine(br)
@@ -338,13 +329,13 @@ func (rd *reader) lines(name string, r io.Reader) error {
 		}
 		if err != nil && err != io.EOF {
 			rd.ps.Add(fmt.Sprintf("%s:%d", name, n), "", "cannot read the file: %v", err)
-			return nil
+			return
 		}
 		if t := bytes.TrimSpace(line); len(t) > 0 {
 			rd.top(t, fmt.Sprintf("%s:%d", name, n), "", 0, false)
 		}
 		if err == io.EOF {
-			return nil
+			return
 		}
 	}
 }
@@ -434,7 +425,9 @@ func (rd *reader) top(raw []byte, at, fullURL string, depth int, wholeFile bool)
 		rd.resource(raw, typ, at, fullURL, checked, wholeFile)
 		return
 	}
-	rd.sum.Read[typeBundle]++
+	if rd.pass == passIndex {
+		rd.sum.Read[typeBundle]++
+	}
 	if depth >= maxNesting {
 		rd.ps.Add(at, "", "Bundles nested more than %d deep", maxNesting)
 		return
@@ -454,12 +447,18 @@ func (rd *reader) top(raw []byte, at, fullURL string, depth int, wholeFile bool)
 		sep = ":"
 	}
 	for i, e := range b.Entry {
+		if rd.stop != nil {
+			return
+		}
 		eat := fmt.Sprintf("%s%sentry[%d]", at, sep, i)
 		var ent bundleEntry
 		if !rd.unmarshal(e, &ent, eat, false) {
 			continue
 		}
 		if len(ent.Resource) == 0 || string(ent.Resource) == "null" {
+			if rd.pass == passEvents {
+				continue
+			}
 			rd.sum.skip("Bundle entry without a resource (e.g. a DELETE): nothing to import", eat)
 			continue
 		}
@@ -504,6 +503,20 @@ var bundleTypes = []string{"transaction", "batch", "collection", "searchset", "d
 // resource reads one resource (not a Bundle) of type typ. checked says raw
 // is known to be well-formed JSON.
 func (rd *reader) resource(raw []byte, typ, at, fullURL string, checked, wholeFile bool) {
+	switch {
+	case events[typ] && rd.pass == passIndex:
+		rd.eventURL(raw, typ, at, fullURL)
+	case events[typ]:
+		rd.event(raw, typ, at, fullURL, wholeFile)
+	case rd.pass == passIndex:
+		rd.index(raw, typ, at, fullURL, checked, wholeFile)
+	}
+}
+
+// index reads a resource of a type that is not an event: one that is
+// mapped is decoded and indexed; one that is not is counted.
+func (rd *reader) index(raw []byte, typ, at, fullURL string, checked, wholeFile bool) {
+	rd.count()
 	newBody, mapped := bodies[typ]
 	if !mapped {
 		if !checked && !json.Valid(raw) {
@@ -521,38 +534,10 @@ func (rd *reader) resource(raw []byte, typ, at, fullURL string, checked, wholeFi
 		}
 		return
 	}
-	body := newBody()
-	err := json.Unmarshal(raw, body)
-	var se *json.SyntaxError
-	if errors.As(err, &se) {
-		rd.syntax(at, raw, se, wholeFile)
+	r, err := rd.decode(raw, typ, at, fullURL, newBody(), wholeFile)
+	if r == nil {
 		return
 	}
-	rd.sum.Read[typ]++
-	h := body.(interface{ meta() *head }).meta()
-	id := h.ID
-	if id == "" {
-		// A transaction may leave the id to the server and name the
-		// resource by its urn:uuid fullUrl alone; that uuid is as stable
-		// an id as any.
-		id = strings.TrimPrefix(fullURL, "urn:uuid:")
-		if id == fullURL {
-			id = ""
-		}
-	}
-	label := at + "(" + typ + ")"
-	switch {
-	case err != nil && id == "":
-		rd.problem(err, label) // most likely the id itself
-		return
-	case id == "":
-		rd.ps.Add(label+".id", "", "a %s needs an id (or a urn:uuid fullUrl) to be imported", typ)
-		return
-	case !validID(id):
-		rd.ps.Add(label+".id", id, "not a FHIR id: want 1 to %d letters, digits, '-' or '.'", maxIDLength)
-		return
-	}
-	r := &resource{typ: typ, id: id, at: at + "(" + typ + "/" + id + ")", ident: h.Identifier}
 	if first, dup := rd.ix.byKey[r.key()]; dup {
 		rd.sum.Repeats++
 		if fullURL != "" {
@@ -570,7 +555,6 @@ func (rd *reader) resource(raw []byte, typ, at, fullURL string, checked, wholeFi
 		// reference, say) are reported in the same run.
 		rd.problem(err, r.at)
 	}
-	r.body = body
 	if fullURL != "" {
 		if other, dup := rd.ix.byURL[fullURL]; dup {
 			rd.ps.Add(r.at+".fullUrl", fullURL, "the same fullUrl names %s", other.at)
@@ -579,6 +563,101 @@ func (rd *reader) resource(raw []byte, typ, at, fullURL string, checked, wholeFi
 		rd.ix.byURL[fullURL] = r
 	}
 	rd.ix.add(r)
+}
+
+// decode decodes a resource of a mapped type into body and names it; r
+// is nil when it cannot be named (reported). typeErr is a wrong JSON
+// type in an element other than the id, for the caller to report once it
+// knows the resource is not a repeat.
+func (rd *reader) decode(raw []byte, typ, at, fullURL string, body any, wholeFile bool) (r *resource, typeErr error) {
+	err := json.Unmarshal(raw, body)
+	if se, ok := errors.AsType[*json.SyntaxError](err); ok {
+		rd.syntax(at, raw, se, wholeFile)
+		return nil, nil
+	}
+	rd.sum.Read[typ]++
+	h := body.(interface{ meta() *head }).meta()
+	id := idOf(h.ID, fullURL)
+	label := at + "(" + typ + ")"
+	switch {
+	case err != nil && id == "":
+		rd.problem(err, label) // most likely the id itself
+		return nil, nil
+	case id == "":
+		rd.ps.Add(label+".id", "", "a %s needs an id (or a urn:uuid fullUrl) to be imported", typ)
+		return nil, nil
+	case !validID(id):
+		rd.ps.Add(label+".id", id, "not a FHIR id: want 1 to %d letters, digits, '-' or '.'", maxIDLength)
+		return nil, nil
+	}
+	return &resource{typ: typ, id: id, at: at + "(" + typ + "/" + id + ")", ident: h.Identifier, body: body}, err
+}
+
+// idOf is a resource's id: its own, or else the uuid of its urn:uuid
+// fullUrl. A transaction may leave the id to the server and name the
+// resource by its fullUrl alone; that uuid is as stable an id as any.
+func idOf(id, fullURL string) string {
+	if id != "" {
+		return id
+	}
+	if u, ok := strings.CutPrefix(fullURL, "urn:uuid:"); ok {
+		return u
+	}
+	return ""
+}
+
+// eventURL is the first pass's reading of an event: nothing, unless a
+// Bundle entry gives it a fullUrl, which is indexed so that a reference
+// to it says what it is. Its problems are the second pass's to report.
+func (rd *reader) eventURL(raw []byte, typ, at, fullURL string) {
+	rd.count()
+	if fullURL == "" {
+		return
+	}
+	var h head
+	_ = json.Unmarshal(raw, &h) // a Bundle entry: well-formed JSON
+	r := &resource{typ: typ, id: idOf(h.ID, fullURL), at: at + "(" + typ + ")"}
+	if validID(r.id) {
+		r.at = at + "(" + typ + "/" + r.id + ")"
+	}
+	other, dup := rd.ix.byURL[fullURL]
+	switch {
+	case !dup:
+		rd.ix.byURL[fullURL] = r
+	case other.typ != r.typ || other.id != r.id: // not the same event read again
+		rd.ps.Add(r.at+".fullUrl", fullURL, "the same fullUrl names %s", other.at)
+	}
+}
+
+// event is the second pass's reading of an event: decoded, and mapped
+// unless it was read before. Its problems are the import's.
+func (rd *reader) event(raw []byte, typ, at, fullURL string, wholeFile bool) {
+	rd.count()
+	discard := rd.ps
+	rd.ps = rd.eventPs
+	defer func() { rd.ps = discard }()
+	r, err := rd.decode(raw, typ, at, fullURL, bodies[typ](), wholeFile)
+	if r == nil {
+		return
+	}
+	k := r.key()
+	key := eventKey{maphash.String(rd.seeds[0], k), maphash.String(rd.seeds[1], k)}
+	if _, dup := rd.seen[key]; dup {
+		rd.sum.Repeats++
+		return
+	}
+	rd.seen[key] = struct{}{}
+	if err != nil {
+		rd.problem(err, r.at) // and mapped all the same, as in index
+	}
+	rd.stop = rd.mapEvent(r)
+}
+
+// count counts a resource read, for progress.
+func (rd *reader) count() {
+	if rd.progress != nil {
+		rd.progress.read[rd.pass].Add(1)
+	}
 }
 
 // bodies makes the struct each mapped type decodes into.

@@ -49,14 +49,14 @@ func refusedUnchanged(t *testing.T, st care.Store) {
 `
 	bad := `{"resourceType":"Encounter","id":"bad","subject":{"reference":"Patient/late"},"participant":[{"individual":{"reference":"Practitioner/nobody"}}],"period":{"start":"2021-03-02T10:00:00Z"}}
 `
-	_, _, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good+bad)}, fhir.Options{})
+	_, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good+bad)}, fhir.Options{})
 	checkProblems(t, err, []problem{{"late.ndjson:3(Encounter/bad).participant[0].individual", "no such node"}})
 	if after := snapshot(t, st); after != before {
 		t.Error("a refused import changed the store")
 	}
 	// Alone, the good part goes in: what the refusal kept out was real.
 	n := takeCensus(t, st)
-	if _, _, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good)}, fhir.Options{}); err != nil {
+	if _, err := fhir.Load(context.Background(), st, []fhir.Source{src("late.ndjson", good)}, fhir.Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if got := takeCensus(t, st); got.People != n.People+1 || got.Contacts != n.Contacts+1 {
@@ -127,7 +127,7 @@ var syntheaFiles = []syntheaFile{
 	{"Trenton_Turner", 33, 4, 4, "1999-06-07", "2020-10-16", ""},
 }
 
-func checkSynthea(t *testing.T, st care.Store, im *fhir.Import) {
+func checkSynthea(t *testing.T, st care.Store, im *loaded) {
 	t.Helper()
 	// SOURCE.md, "Counts": 22 patients; 30 distinct practitioners and 30
 	// distinct organisations; 795 encounters, of which "3 encounters have
@@ -254,7 +254,7 @@ func checkSynthea(t *testing.T, st care.Store, im *fhir.Import) {
 	}
 }
 
-func checkConditional(t *testing.T, st care.Store, im *fhir.Import) {
+func checkConditional(t *testing.T, st care.Store, im *loaded) {
 	t.Helper()
 	// fhir-synthea-conditional/SOURCE.md, "Content": 3 patient bundles (3
 	// Patient, 92 Encounter) and side files of 1191 Organization, 1191
