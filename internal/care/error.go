@@ -136,6 +136,29 @@ func (ps *Problems) Add(field, value, format string, args ...any) {
 	ps.list = append(ps.list, Problem{Field: field, Value: value, Message: fmt.Sprintf(format, args...)})
 }
 
+// Omit counts n problems found and not kept: another list's count of
+// those it did not show (see Problem.More), merged into this one.
+func (ps *Problems) Omit(n int) { ps.truncated += n }
+
+// MoreProblems is the entry that ends a list of problems cut at
+// MaxProblems: it counts the n not shown.
+func MoreProblems(n int) Problem {
+	return Problem{Field: moreField, Message: fmt.Sprintf("%d more problems not shown", n)}
+}
+
+// More reports whether p is the entry that counts the problems not shown
+// (MoreProblems), and how many.
+func (p Problem) More() (int, bool) {
+	if p.Field != moreField {
+		return 0, false
+	}
+	var n int
+	fmt.Sscanf(p.Message, "%d", &n)
+	return n, true
+}
+
+const moreField = "..."
+
 // Len reports how many problems were found (including those not kept).
 func (ps *Problems) Len() int { return len(ps.list) + ps.truncated }
 
@@ -147,7 +170,7 @@ func (ps *Problems) Err(message string) error {
 	}
 	list := ps.list
 	if ps.truncated > 0 {
-		list = append(list[:len(list):len(list)], Problem{Field: "...", Message: fmt.Sprintf("%d more problems not shown", ps.truncated)})
+		list = append(list[:len(list):len(list)], MoreProblems(ps.truncated))
 	}
 	return &Error{Code: Invalid, Message: message, Problems: list}
 }

@@ -345,7 +345,7 @@ func AtBatch(i int, err error) error {
 	}
 	out.Problems = make([]Problem, len(e.Problems))
 	for j, p := range e.Problems {
-		if p.Field != "..." { // the count of problems not shown
+		if _, more := p.More(); !more {
 			p.Field = prefix + "." + p.Field
 		}
 		out.Problems[j] = p

@@ -238,7 +238,7 @@ func mergeProblems(sets ...problems) error {
 		out[i] = p.Problem
 	}
 	if more > 0 {
-		out = append(out, care.Problem{Field: "...", Message: fmt.Sprintf("%d more problems not shown", more)})
+		out = append(out, care.MoreProblems(more))
 	}
 	return &care.Error{Code: care.Invalid, Message: "invalid CSV import", Problems: out}
 }
@@ -573,14 +573,11 @@ func (c *checker) merge(ch *chunk, err error) {
 		return
 	}
 	for _, p := range e.Problems {
-		m := streamField.FindStringSubmatch(p.Field) // Validate's paths name no batch
-		if p.Field == "..." {
-			// Validate keeps its first MaxProblems and counts the rest.
-			if n, err := strconv.Atoi(strings.Fields(p.Message)[0]); err == nil {
-				c.ps.more += n
-			}
+		if n, more := p.More(); more { // Validate keeps its first MaxProblems and counts the rest
+			c.ps.more += n
 			continue
 		}
+		m := streamField.FindStringSubmatch(p.Field) // Validate's paths name no batch
 		if m == nil || m[1] != "" || m[2] != lists[ch.file] {
 			c.ps.push(problem{file: ch.file, Problem: p})
 			continue

@@ -3,7 +3,6 @@ package fhir
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/maphash"
 	"io"
 	"math"
@@ -223,15 +222,11 @@ func (l *loader) emit(b care.Batch, locs map[string][]itemLoc) error {
 }
 
 // addProblems adds ps to to, the count of those an error left out
-// ("n more problems not shown") included.
+// included.
 func addProblems(to *care.Problems, ps []care.Problem) {
 	for _, p := range ps {
-		if p.Field == "..." {
-			var more int
-			fmt.Sscanf(p.Message, "%d", &more)
-			for range more {
-				to.Add("", "", "")
-			}
+		if n, more := p.More(); more {
+			to.Omit(n)
 			continue
 		}
 		to.Add(p.Field, p.Value, "%s", p.Message)
