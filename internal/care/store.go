@@ -294,6 +294,36 @@ type BulkWriter interface {
 	ApplyStream(ctx context.Context, next func() (Batch, error)) (ApplyResult, error)
 }
 
+// ImportTarget is what an import needs of a store: Apply, and Nodes, to
+// check references to nodes that are not in its files. An import larger
+// than one batch also needs BulkWriter (both stores implement it); a
+// target without it takes an import as one batch.
+type ImportTarget interface {
+	Writer
+	Nodes(ctx context.Context, ids []string) ([]Node, error)
+}
+
+// NodesPerLookup bounds the ids of one Nodes call LookupNodes makes.
+const NodesPerLookup = 5_000
+
+// LookupNodes asks nodes (a Reader's Nodes) for ids, NodesPerLookup at a
+// time, calling found for each node it has: an import checking the ids
+// its files refer to, however many.
+func LookupNodes(ctx context.Context, nodes func(context.Context, []string) ([]Node, error), ids []string, found func(Node)) error {
+	for len(ids) > 0 {
+		n := min(len(ids), NodesPerLookup)
+		got, err := nodes(ctx, ids[:n])
+		if err != nil {
+			return err
+		}
+		for _, x := range got {
+			found(x)
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
 // EachBatch runs a stream for a BulkWriter: it calls apply with each
 // batch next returns, normalised (a copy: next's batch is left as it
 // was), with its position, until next returns io.EOF, and returns the

@@ -15,14 +15,8 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// Target is what an import needs of a store: Nodes, to resolve references
-// to nodes that are not in the files, and Apply. An import of more rows
-// than one batch also needs care.BulkWriter (both stores implement it); a
-// target without it takes imports of one batch only.
-type Target interface {
-	care.Writer
-	Nodes(ctx context.Context, ids []string) ([]care.Node, error)
-}
+// Target is what an import needs of a store (see care.ImportTarget).
+type Target = care.ImportTarget
 
 // DefaultBatchSize is how many rows an import checks and writes at a time.
 const DefaultBatchSize = 20_000
@@ -449,24 +443,10 @@ type checker struct {
 	ps     problems
 }
 
-// lookupBatch bounds the ids of one Nodes call.
-const lookupBatch = 5_000
-
 // lookup asks the store for the kinds of ids (distinct), calling found for
 // each node it has.
 func (c *checker) lookup(ctx context.Context, ids []string, found func(care.Node)) error {
-	for len(ids) > 0 {
-		n := min(len(ids), lookupBatch)
-		nodes, err := c.im.st.Nodes(ctx, ids[:n])
-		if err != nil {
-			return err
-		}
-		for _, x := range nodes {
-			found(x)
-		}
-		ids = ids[n:]
-	}
-	return nil
+	return care.LookupNodes(ctx, c.im.st.Nodes, ids, found)
 }
 
 func (c *checker) check(ctx context.Context, ch *chunk) error {

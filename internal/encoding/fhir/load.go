@@ -13,14 +13,10 @@ import (
 	"github.com/careweb/careweb/internal/care"
 )
 
-// Target is what an import needs of a store: Apply, and Nodes, to check
-// references to nodes that are not in the files. A target that is also a
-// care.BulkWriter (both stores are) is given the import as a stream of
-// batches; any other takes it as one batch.
-type Target interface {
-	care.Writer
-	Nodes(ctx context.Context, ids []string) ([]care.Node, error)
-}
+// Target is what an import needs of a store (see care.ImportTarget): a
+// target that is also a care.BulkWriter (both stores are) is given the
+// import as a stream of batches; any other takes it as one batch.
+type Target = care.ImportTarget
 
 // DefaultBatchSize is how many nodes, relationships, contacts and
 // referrals one batch of an import holds.
@@ -386,9 +382,6 @@ type checker struct {
 	stored   map[string]care.Kind // "": not in the store
 }
 
-// lookupBatch bounds the ids of one Nodes call.
-const lookupBatch = 5_000
-
 // check validates b (normalised), returning its Invalid error, if any, as
 // invalid; err is a failure to ask the store.
 func (c *checker) check(ctx context.Context, b *care.Batch) (invalid, err error) {
@@ -436,19 +429,7 @@ func (c *checker) check(ctx context.Context, b *care.Batch) (invalid, err error)
 // found for each it has.
 func (c *checker) lookup(ctx context.Context, ids []string, found func(care.Node)) error {
 	slices.Sort(ids)
-	ids = slices.Compact(ids)
-	for len(ids) > 0 {
-		n := min(len(ids), lookupBatch)
-		nodes, err := c.st.Nodes(ctx, ids[:n])
-		if err != nil {
-			return err
-		}
-		for _, x := range nodes {
-			found(x)
-		}
-		ids = ids[n:]
-	}
-	return nil
+	return care.LookupNodes(ctx, c.st.Nodes, slices.Compact(ids), found)
 }
 
 // locate rewrites the batch paths of problems ("contacts[16].person") as
