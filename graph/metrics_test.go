@@ -41,10 +41,7 @@ func newAPI(t *testing.T, people int) *api {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = st.Close() })
-	err = demo.Generate(demo.Config{Seed: 1, People: people}, 20000, func(b care.Batch) error {
-		_, err := st.Apply(context.Background(), b)
-		return err
-	})
+	_, err = demo.Apply(context.Background(), st, demo.Config{Seed: 1, People: people}, 20000)
 	if err != nil {
 		t.Fatal(err)
 	}

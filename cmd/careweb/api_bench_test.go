@@ -42,7 +42,7 @@ const listQuery = `query($after: String) { people(first: 20, after: $after) {
 func benchStore(b *testing.B, st storemetrics.Backend, backend string) {
 	tuneRuntime(os.Getenv) // as main does
 	ctx := context.Background()
-	if _, err := loadDemo(ctx, st, demo.Config{Seed: 1, People: 3000}, demoBatchSize(backend)); err != nil {
+	if _, err := demo.Apply(ctx, st, demo.Config{Seed: 1, People: 3000}, demoBatchSize(backend)); err != nil {
 		b.Fatal(err)
 	}
 	sec, tok := testSecurity(b)

@@ -120,7 +120,7 @@ func prepareDemo(t *testing.T, dir, person string, w care.Window) expectation {
 		t.Fatal(err)
 	}
 	defer st.Close()
-	if _, err := loadDemo(ctx, st, demo.Config{Seed: 1, People: 150}, demoBatchSize("embedded")); err != nil {
+	if _, err := demo.Apply(ctx, st, demo.Config{Seed: 1, People: 150}, demoBatchSize("embedded")); err != nil {
 		t.Fatal(err)
 	}
 	web, err := st.Web(ctx, person, w)

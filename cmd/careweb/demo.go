@@ -7,7 +7,6 @@ import (
 	"os"
 	"time"
 
-	"github.com/careweb/careweb/internal/care"
 	"github.com/careweb/careweb/internal/demo"
 )
 
@@ -46,7 +45,7 @@ func runDemo(ctx context.Context, args []string, getenv env, _ io.Reader, stdout
 	}
 	defer st.Close()
 	start := time.Now()
-	n, err := loadDemo(ctx, st, demo.Config{Seed: seed, People: people}, demoBatchSize(backend))
+	n, err := demo.Apply(ctx, st, demo.Config{Seed: seed, People: people}, demoBatchSize(backend))
 	if err != nil {
 		return err
 	}
@@ -75,17 +74,4 @@ func demoBatchSize(backend string) int {
 		return 2000
 	}
 	return 20000
-}
-
-// loadDemo writes the generated data set into st, batch by batch.
-func loadDemo(ctx context.Context, st care.Store, cfg demo.Config, batchSize int) (int, error) {
-	total := 0
-	err := demo.Generate(cfg, batchSize, func(b care.Batch) error {
-		if _, err := st.Apply(ctx, b); err != nil {
-			return err
-		}
-		total += b.Size()
-		return ctx.Err()
-	})
-	return total, err
 }

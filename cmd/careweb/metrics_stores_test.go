@@ -55,7 +55,7 @@ func demoOnBothStores(t *testing.T, people int) (string, env) {
 	cfg := neo4jtest.Require(t)
 	dir := demoDir(t, people)
 	nst := neo4jtest.Open(t)
-	if _, err := loadDemo(context.Background(), nst, demo.Config{Seed: 1, People: people}, demoBatchSize("neo4j")); err != nil {
+	if _, err := demo.Apply(context.Background(), nst, demo.Config{Seed: 1, People: people}, demoBatchSize("neo4j")); err != nil {
 		t.Fatal(err)
 	}
 	return dir, envOf(map[string]string{"NEO4J_URI": cfg.URI, "NEO4J_USER": cfg.User, "NEO4J_PASSWORD": cfg.Password, "NEO4J_DATABASE": os.Getenv("NEO4J_DATABASE")})

@@ -22,10 +22,7 @@ import (
 func demoStore(t *testing.T, people int) care.Store {
 	t.Helper()
 	st := openStore(t, care.Batch{})
-	err := demo.Generate(demo.Config{Seed: 1, People: people}, 5000, func(b care.Batch) error {
-		_, err := st.Apply(context.Background(), b)
-		return err
-	})
+	_, err := demo.Apply(context.Background(), st, demo.Config{Seed: 1, People: people}, 5000)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,10 +343,7 @@ func BenchmarkEachPerson(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	err = demo.Generate(demo.Config{Seed: 1, People: people}, 50000, func(batch care.Batch) error {
-		_, err := st.Apply(context.Background(), batch)
-		return err
-	})
+	_, err = demo.Apply(context.Background(), st, demo.Config{Seed: 1, People: people}, 50000)
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -330,10 +330,7 @@ func TestExportWindow(t *testing.T) {
 func TestRoundTrip(t *testing.T) {
 	ctx := context.Background()
 	src := openStore(t)
-	err := demo.Generate(demo.Config{Seed: 1, People: 50}, 20000, func(b care.Batch) error {
-		_, err := src.Apply(ctx, b)
-		return err
-	})
+	_, err := demo.Apply(ctx, src, demo.Config{Seed: 1, People: 50}, 20000)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -37,10 +37,7 @@ func BenchmarkExport(b *testing.B) {
 		b.Fatal(err)
 	}
 	defer st.Close()
-	err = demo.Generate(demo.Config{Seed: 1, People: people}, 50000, func(batch care.Batch) error {
-		_, err := st.Apply(context.Background(), batch)
-		return err
-	})
+	_, err = demo.Apply(context.Background(), st, demo.Config{Seed: 1, People: people}, 50000)
 	if err != nil {
 		b.Fatal(err)
 	}
