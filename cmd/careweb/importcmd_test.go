@@ -145,20 +145,11 @@ func TestImportProgress(t *testing.T) {
 	for i := range 150_000 {
 		fmt.Fprintf(&contacts, "k%06d,p%04d,gp,2025-01-01T10:00:00Z\n", i, i%1000)
 	}
-	for name, body := range map[string]string{"nodes.csv": nodes.String(), "contacts.csv": contacts.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := writeAndOpen(t, dir, map[string]string{"nodes.csv": nodes.String(), "contacts.csv": contacts.String()})
 	var out syncBuffer
 	prog := &carecsv.Progress{}
 	ip := startImportProgress(&out, csvProgress{prog}, 20*time.Millisecond)
-	_, err = carecsv.Load(context.Background(), st, []carecsv.Source{
+	_, err := carecsv.Load(context.Background(), st, []carecsv.Source{
 		carecsv.FileSource("nodes.csv", filepath.Join(dir, "nodes.csv")),
 		carecsv.FileSource("contacts.csv", filepath.Join(dir, "contacts.csv")),
 	}, carecsv.Options{BatchSize: 5_000, Progress: prog})
@@ -176,6 +167,23 @@ func TestImportProgress(t *testing.T) {
 	}
 }
 
+// writeAndOpen writes files into dir and opens an empty embedded store
+// to import them into.
+func writeAndOpen(t *testing.T, dir string, files map[string]string) *embedded.Store {
+	t.Helper()
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	st, err := embedded.Open(t.TempDir(), embedded.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // TestImportProgressFHIR: a FHIR import reports both its passes, then
 // how long they took.
 func TestImportProgressFHIR(t *testing.T) {
@@ -189,16 +197,7 @@ func TestImportProgressFHIR(t *testing.T) {
 	for i := range 40_000 {
 		fmt.Fprintf(&encs, `{"resourceType":"Encounter","id":"e%d","status":"finished","subject":{"reference":"Patient/p%d"},"participant":[{"individual":{"reference":"Practitioner/gp"}}],"period":{"start":"2025-01-01T10:00:00Z"}}`+"\n", i, i%1000)
 	}
-	for name, body := range map[string]string{"a.ndjson": nodes.String(), "b.ndjson": encs.String()} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	st, err := embedded.Open(t.TempDir(), embedded.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := writeAndOpen(t, dir, map[string]string{"a.ndjson": nodes.String(), "b.ndjson": encs.String()})
 	srcs, err := fhir.PathSources([]string{dir})
 	if err != nil {
 		t.Fatal(err)

@@ -53,13 +53,8 @@ var migrationPeople = care.Batch{Nodes: []care.Node{
 // again (a migration that finds nothing, or resumes an interrupted one)
 // changes nothing.
 func TestMigrateContactNodes(t *testing.T) {
-	s := neo4jtest.Open(t)
-	cfg, _ := neo4jtest.Config()
+	s, cfg, d := migrationStore(t)
 	ctx := t.Context()
-	if _, err := s.Apply(ctx, migrationPeople); err != nil {
-		t.Fatal(err)
-	}
-	d := rawDriver(t, cfg)
 	for _, q := range []string{
 		"CREATE CONSTRAINT careweb_contact_id IF NOT EXISTS FOR (c:Contact) REQUIRE c.id IS UNIQUE",
 		"CREATE INDEX careweb_contact_at IF NOT EXISTS FOR (c:Contact) ON (c.at)",
@@ -263,19 +258,26 @@ func TestContactWhileOrganisationDeleted(t *testing.T) {
 	}
 }
 
+// migrationStore opens a store holding migrationPeople, and a driver of
+// the test's own on its database.
+func migrationStore(t *testing.T) (care.Store, neo4j.Config, neo4jdrv.DriverWithContext) {
+	t.Helper()
+	s := neo4jtest.Open(t)
+	cfg, _ := neo4jtest.Config()
+	if _, err := s.Apply(t.Context(), migrationPeople); err != nil {
+		t.Fatal(err)
+	}
+	return s, cfg, rawDriver(t, cfg)
+}
+
 // waitOnTx opens a store holding migrationPeople, runs cypher in a
 // transaction of a driver of its own and leaves it open, starts op (what
 // names it), checks that op waits for that transaction, commits it, and
 // returns the store and op's error.
 func waitOnTx(t *testing.T, what, cypher string, op func(care.Store) error) (care.Store, error) {
 	t.Helper()
-	s := neo4jtest.Open(t)
-	cfg, _ := neo4jtest.Config()
+	s, cfg, d := migrationStore(t)
 	ctx := t.Context()
-	if _, err := s.Apply(ctx, migrationPeople); err != nil {
-		t.Fatal(err)
-	}
-	d := rawDriver(t, cfg)
 	sess := d.NewSession(ctx, neo4jdrv.SessionConfig{DatabaseName: cfg.Database})
 	defer sess.Close(context.Background())
 	tx, err := sess.BeginTransaction(ctx)
