@@ -38,7 +38,7 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	var quiet bool
 	var batchSize int
 	fs.BoolVar(&quiet, "quiet", false, "no progress reports on stderr")
-	fs.IntVar(&batchSize, "batch-size", carecsv.DefaultBatchSize, "rows per batch written to the store")
+	fs.IntVar(&batchSize, "batch-size", carecsv.DefaultBatchSize, "rows (FHIR: nodes, relationships, contacts and referrals) per batch written to the store")
 	var ff importFormat
 	ff.register(fs)
 	if err := sf.register(fs, "./careweb-data"); err != nil {
@@ -55,13 +55,13 @@ func runImport(ctx context.Context, args []string, getenv env, _ io.Reader, stdo
 	if fs.NArg() == 0 {
 		return usageError{"import: no PATH given (a directory of CSV files, or CSV files)"}
 	}
+	if batchSize < 1 {
+		return usageError{fmt.Sprintf("--batch-size %d: want at least 1", batchSize)}
+	}
 	if isFHIR, err := ff.fhir(fs.Args()); err != nil {
 		return err
 	} else if isFHIR {
-		return runImportFHIR(ctx, ff, lf, sf, quiet, fs.Args(), stdout, stderr)
-	}
-	if batchSize < 1 {
-		return usageError{fmt.Sprintf("--batch-size %d: want at least 1", batchSize)}
+		return runImportFHIR(ctx, ff, lf, sf, quiet, batchSize, fs.Args(), stdout, stderr)
 	}
 	paths, err := importFiles(fs.Args())
 	if err != nil {

@@ -220,6 +220,19 @@ func TestImportProgressFHIR(t *testing.T) {
 	}
 }
 
+// --batch-size applies to FHIR imports too: checked, and the import
+// streams in batches that small and writes the same.
+func TestImportFHIRBatchSize(t *testing.T) {
+	if _, _, err := runCmd(t, "import", "--quiet", "--batch-size", "0", "--data", t.TempDir(), filepath.Join(fhirFixtures, "bulk")); err == nil ||
+		!strings.Contains(err.Error(), "--batch-size 0") {
+		t.Errorf("--batch-size 0: err %v, want it refused", err)
+	}
+	stdout, _, err := runCmd(t, "import", "--quiet", "--batch-size", "2", "--data", t.TempDir(), filepath.Join(fhirFixtures, "bulk"))
+	if err != nil || !strings.Contains(stdout, "2 contacts, 1 referrals") {
+		t.Errorf("--batch-size 2: err %v, stdout %q", err, stdout)
+	}
+}
+
 // TestImportQuiet: --quiet leaves out the progress reports. A CSV import
 // this small would print none anyway (it ends within the first interval),
 // so the FHIR import, which says what it reads unless --quiet, is the case

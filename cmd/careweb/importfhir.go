@@ -77,12 +77,12 @@ func holdsCSV(path string) bool {
 // runImportFHIR imports FHIR R4 files: read twice (an index of what
 // references name, then the encounters and requests), streamed to the
 // store as one atomic import (see fhir.Load).
-func runImportFHIR(ctx context.Context, f importFormat, lf logFlags, sf storeFlags, quiet bool, paths []string, stdout, stderr io.Writer) error {
+func runImportFHIR(ctx context.Context, f importFormat, lf logFlags, sf storeFlags, quiet bool, batchSize int, paths []string, stdout, stderr io.Writer) error {
 	srcs, err := fhir.PathSources(paths)
 	if err != nil {
 		return err
 	}
-	var opt fhir.Options
+	opt := fhir.Options{BatchSize: batchSize}
 	if f.sectorMap != "" {
 		file, err := os.Open(f.sectorMap)
 		if err != nil {

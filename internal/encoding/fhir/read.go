@@ -220,7 +220,7 @@ type reader struct {
 
 // eventKey is a 128-bit hash of "Type/id": two 64-bit hashes with
 // independent seeds, so that two events colliding is not a concern
-// (about 10⁻²⁰ for a billion events) and memory holds 16 bytes per event
+// (about 10⁻²¹ for a billion events) and memory holds 16 bytes per event
 // rather than its id.
 type eventKey [2]uint64
 
